@@ -1,0 +1,86 @@
+"""``briefing build`` as a library call: reports → figures → every requested edition on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Callable, Sequence
+
+from briefing.aggregate import Briefing, build_briefing
+from briefing.atomic import write_bytes
+from briefing.errors import BriefingError
+from briefing.model import parse_week
+from briefing.numbering import issue_number
+from briefing.workspace import Loaded, Workspace, find_reports, latest_week, load_reports
+
+FORMATS = ("md", "docx")
+DEFAULT_FORMATS = ("md", "docx")
+
+
+def load_entries(ws: Workspace) -> Loaded:
+    """Load and validate every report under the workspace's entries folder."""
+    if not ws.entries.is_dir():
+        raise BriefingError(f"找不到报告文件夹 {ws.entries}。各单位的报告应放在这里（可按周分子文件夹）", exit_code=2)
+    return load_reports(find_reports([ws.entries]), ws.config)
+
+
+def valid_reports(ws: Workspace) -> Loaded:
+    """Like :func:`load_entries`, but refuse (exit 1) when any report has an error."""
+    loaded = load_entries(ws)
+    if loaded.errors:
+        raise BriefingError(
+            f"有 {loaded.bad_files} 个报告文件有错误（共 {len(loaded.errors)} 处），未生成简报。请先按上面的提示修改",
+            loaded.problems)
+    return loaded
+
+
+def choose_week(loaded: Loaded, week: str | None) -> str:
+    """The requested week (normalised), or the latest week any report is for."""
+    if week is None:
+        latest = latest_week(loaded.reports)
+        if latest is None:
+            raise BriefingError("报告文件夹里还没有任何报告，无法生成简报")
+        return latest
+    try:
+        week = parse_week(week)
+    except Exception:  # pydantic's PydanticCustomError carries the Chinese text
+        raise BriefingError(f"周次“{week}”格式不对，应写成 2023-W17", exit_code=2) from None
+    if not any(r.week == week for r in loaded.reports):
+        raise BriefingError(f"没有 {week} 的报告，无法生成这一周的简报。可用 briefing status --week {week} 查看报送情况")
+    return week
+
+
+def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
+            date: dt.date | None = None) -> Briefing:
+    """Validate the workspace's reports and compute the briefing of ``week``."""
+    loaded = valid_reports(ws)
+    week = choose_week(loaded, week)
+    number = issue_number(ws.state, week, issue)
+    return build_briefing(loaded.reports, ws.config, week, number, date or dt.date.today())
+
+
+def output_name(b: Briefing, ext: str) -> str:
+    """File name of an edition: ``招商工作简报-2023-W17.md``."""
+    title = re.sub(r'[\\/:*?"<>|\s]+', "", b.config.title) or "briefing"
+    return f"{title}-{b.week}.{ext}"
+
+
+def _markdown(b: Briefing, ws: Workspace) -> bytes:
+    from briefing.render import render_markdown
+
+    return render_markdown(b, ws.templates).encode("utf-8")
+
+
+RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {"md": _markdown}
+
+
+def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,
+          issue: int | None = None, date: dt.date | None = None) -> list[Path]:
+    """Build the briefing of ``week`` (default: the latest) in ``formats``; return the files written."""
+    b = compute(ws, week, issue, date)
+    written = []
+    for ext in formats or DEFAULT_FORMATS:
+        data = RENDERERS[ext](b, ws)
+        written.append(write_bytes(ws.output / output_name(b, ext), data))
+    return written

@@ -1,0 +1,151 @@
+"""The ``briefing`` command: argument parsing only; the work is in the library modules.
+
+Heavy modules (pydantic, jinja2, python-docx) are imported inside the commands so that
+``briefing --help`` starts fast.  :class:`BriefingError` is turned into Chinese output and an
+exit code in one place, :meth:`BriefingGroup.invoke`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from briefing import __version__, clizh
+from briefing.errors import BriefingError
+
+clizh.install()
+
+CONFIG_HELP = "简报配置文件，默认是当前文件夹下的 briefing.yaml"
+
+
+class BriefingGroup(click.Group):
+    """A group that prints library errors in Chinese, without a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BriefingError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.secho(f"错误：{error.message}", fg="red", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已取消。", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug, not the user's mistake: keep it to one line
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            click.secho(f"程序内部错误（{type(error).__name__}: {error}）。"
+                        "请把这条信息和所用的文件发给技术支持；设置环境变量 BRIEFING_DEBUG=1 可查看详细信息。",
+                        fg="red", err=True)
+            ctx.exit(3)
+
+
+def _config_option(function):
+    return click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+                        default="briefing.yaml", show_default=True, help=CONFIG_HELP)(function)
+
+
+@click.group(cls=BriefingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="briefing")
+def cli() -> None:
+    """招商工作简报生成工具：检查各单位报送的周报，汇总后生成 Word 和 Markdown 简报。
+
+    \b
+    常用命令：
+      briefing validate        检查报告是否填写正确
+      briefing build           生成最新一周的简报（在 output/ 文件夹）
+    """
+
+
+@cli.command()
+@_config_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(config: Path, paths: tuple[Path, ...]) -> None:
+    """检查报告文件，逐条列出错误（文件:行:列: 错误: 说明）。
+
+    PATHS 可以是文件或文件夹，默认检查配置文件旁的 entries 文件夹。
+    全部正确时退出码为 0，有错误时为 1。
+
+    \b
+    示例：
+      briefing validate
+      briefing validate entries/2023-W17
+      briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
+    """
+    from briefing.workspace import find_reports, load_config, load_reports
+
+    settings = load_config(config)
+    targets = list(paths) or [config.parent / "entries"]
+    loaded = load_reports(find_reports(targets), settings)
+    for problem in loaded.problems:
+        click.echo(str(problem))
+    if loaded.errors:
+        raise BriefingError(f"检查了 {loaded.files} 个文件，其中 {loaded.bad_files} 个有错误（共 {len(loaded.errors)} 处）")
+    click.echo(f"检查了 {loaded.files} 个文件，全部正确。")
+
+
+def _split_formats(values: tuple[str, ...]) -> list[str] | None:
+    from briefing.build import FORMATS
+
+    formats = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+    for name in formats:
+        if name not in FORMATS:
+            raise BriefingError(f"不支持的格式“{name}”，可选：{'、'.join(FORMATS)}", exit_code=2)
+    return list(dict.fromkeys(formats)) or None
+
+
+def _parse_day(value: str | None):
+    if value is None:
+        return None
+    from briefing.model import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise BriefingError(f"日期“{value}”格式不对，应写成 2023-05-05", exit_code=2) from None
+
+
+@cli.command()
+@_config_option
+@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
+@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--format", "formats", multiple=True, metavar="格式",
+              help="输出格式：md、docx，可重复或用逗号分隔；默认全部")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认是配置文件旁的 output")
+@click.option("--issue", type=click.IntRange(min=1), help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
+@click.option("--date", "date", metavar="YYYY-MM-DD", help="印发日期，默认今天")
+def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
+          output: Path | None, issue: int | None, date: str | None) -> None:
+    """汇总报告，生成一周的招商工作简报，并列出生成的文件。
+
+    有报告填写错误时不生成简报，而是列出错误（退出码 1）。
+
+    \b
+    示例：
+      briefing build
+      briefing build --week 2023-W17 --format docx
+      briefing build --week 2023-W17 --date 2023-05-05 --issue 12
+    """
+    from briefing.build import build as run_build
+    from briefing.workspace import open_workspace
+
+    chosen = _split_formats(formats)
+    day = _parse_day(date)
+    ws = open_workspace(config, entries, output)
+    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day):
+        click.echo(str(path))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="briefing")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""How numbers and dates are written in a Chinese briefing (round half up, only when printing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+_CENT = Decimal("0.01")
+_TENTH = Decimal("0.1")
+
+
+def money(amount: Decimal | int | None) -> str:
+    """亿元 with at most two decimals, half up, no trailing zeros: ``2100.90`` → ``2100.9``."""
+    if amount is None:
+        return ""
+    text = f"{Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(ratio: Decimal | None) -> str:
+    """A ratio as a percentage with one decimal, half up: ``0.6414`` → ``64.1%``."""
+    if ratio is None:
+        return ""
+    value = (Decimal(ratio) * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return f"{value:f}%"
+
+
+def percent_abs(ratio: Decimal | None) -> str:
+    """Like :func:`percent` without the sign (for 增长/下降 wording)."""
+    return "" if ratio is None else percent(abs(Decimal(ratio)))
+
+
+def full_date(day: dt.date) -> str:
+    """``2023年5月5日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def month_day(day: dt.date) -> str:
+    """``4月17日``."""
+    return f"{day.month}月{day.day}日"
+
+
+def date_range(start: dt.date, end: dt.date | None) -> str:
+    """``4月17日``, ``4月17日至21日`` or ``4月28日至5月2日``."""
+    if end is None or end == start:
+        return month_day(start)
+    if end.year == start.year and end.month == start.month:
+        return f"{month_day(start)}至{end.day}日"
+    if end.year == start.year:
+        return f"{month_day(start)}至{month_day(end)}"
+    return f"{full_date(start)}至{full_date(end)}"
+
+
+def join(items, sep: str = "、") -> str:
+    """Join texts with the Chinese enumeration comma."""
+    return sep.join(str(item) for item in items)

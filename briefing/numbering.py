@@ -1,0 +1,39 @@
+"""期号: each week's issue number, assigned once per year and kept in the workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefing.atomic import FileLock, write_text
+
+REGISTRY = "issues.json"
+
+
+def _read(path: Path) -> dict[str, dict[str, int]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def issue_number(state: Path, week: str, override: int | None = None) -> int:
+    """The issue number of ``week``: the recorded one, else the year's next; ``override``
+    replaces it and is recorded.  The registry is ``state/issues.json``."""
+    path = state / REGISTRY
+    year = week[:4]
+    with FileLock(state / (REGISTRY + ".lock")):
+        registry = _read(path)
+        numbers = registry.setdefault(year, {})
+        if override is not None:
+            numbers[week] = override
+        elif week not in numbers:
+            numbers[week] = max(numbers.values(), default=0) + 1
+        write_text(path, json.dumps(registry, ensure_ascii=False, indent=2, sort_keys=True))
+        return numbers[week]
+
+
+def recorded_issues(state: Path) -> dict[str, dict[str, int]]:
+    """The whole registry ``{year: {week: number}}``."""
+    return _read(state / REGISTRY)

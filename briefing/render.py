@@ -1,0 +1,148 @@
+"""Rendering: the one Jinja Environment factory, its filters, and the Markdown edition.
+
+Templates are looked up in the workspace's ``templates/`` first, then in the defaults shipped
+with the package, so a bureau restyles or rewords the briefing without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from briefing import fmt
+from briefing.aggregate import Briefing
+from briefing.errors import BriefingError
+
+MARKDOWN_TEMPLATE = "briefing.md.j2"
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def default_templates() -> Path:
+    """The packaged default templates (``briefing/templates`` once installed).
+
+    In a source checkout the package's templates are the repository's top-level
+    ``templates/`` folder (setup.cfg maps one onto the other).
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+def template_dirs(workspace_templates: Path | None) -> list[Path]:
+    """Search path: the workspace's own templates first, then the defaults."""
+    dirs = [workspace_templates] if workspace_templates is not None and workspace_templates.is_dir() else []
+    return [*dirs, default_templates()]
+
+
+def find_template(name: str, workspace_templates: Path | None) -> Path:
+    """The file a template name resolves to (workspace first)."""
+    for folder in template_dirs(workspace_templates):
+        if (folder / name).is_file():
+            return folder / name
+    raise BriefingError(f"找不到模板 {name}")
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一 (for （一）-style headings, up to 99)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def oneline(text: str) -> str:
+    """Collapse line breaks and runs of spaces (free text inside a sentence)."""
+    return re.sub(r"\s*\n\s*", "", str(text)).strip()
+
+
+def sentence(text: str) -> str:
+    """Free text as a sentence: one line, ending in a Chinese full stop if it had none."""
+    text = oneline(text)
+    return text if not text or text[-1] in "。！？!?…；;）)”\"" else text + "。"
+
+
+def clause(text: str) -> str:
+    """Free text inside a sentence: one line, without its final full stop."""
+    return oneline(text).rstrip("。；;.，,")
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return oneline(str(text)).replace("|", "\\|")
+
+
+FILTERS = {
+    "money": fmt.money,
+    "percent": fmt.percent,
+    "percent_abs": fmt.percent_abs,
+    "full_date": fmt.full_date,
+    "month_day": fmt.month_day,
+    "date_range": fmt.date_range,
+    "cn_number": cn_number,
+    "oneline": oneline,
+    "sentence": sentence,
+    "clause": clause,
+    "cell": cell,
+}
+
+
+def make_env(workspace_templates: Path | None, autoescape: bool = False) -> Environment:
+    """The one place a Jinja Environment is made: strict, with the briefing's filters.
+
+    ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown.
+    """
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs(workspace_templates)]),
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def rounding_differs(b: Briefing) -> bool:
+    """Whether some printed column would not add up to its printed total after rounding."""
+    def differs(parts: Iterable[Decimal], total: Decimal) -> bool:
+        shown = sum((Decimal(fmt.money(p)) for p in parts), Decimal(0))
+        return shown != Decimal(fmt.money(total))
+
+    t = b.ytd_totals
+    return any((
+        differs((u.ytd.investment for u in b.units), t.investment),
+        differs((u.ytd.funds for u in b.units), t.funds),
+        differs((u.ytd.external_funds for u in b.units), t.external_funds),
+        differs((i.investment for i in b.industries), t.investment),
+        differs((i.funds for i in b.industries), t.funds),
+        differs((s.investment for _, s in b.week_signings), b.week_totals.investment),
+    ))
+
+
+def context(b: Briefing) -> dict:
+    """What every template sees."""
+    return {"b": b, "rounding_note": rounding_differs(b)}
+
+
+def render_markdown(b: Briefing, workspace_templates: Path | None) -> str:
+    """The Markdown edition of the briefing."""
+    env = make_env(workspace_templates)
+    try:
+        text = env.get_template(MARKDOWN_TEMPLATE).render(context(b))
+    except TemplateError as error:
+        raise template_error(error) from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def template_error(error: TemplateError) -> BriefingError:
+    """A Chinese message for a mistake in a (probably user-edited) template."""
+    where = getattr(error, "filename", None) or getattr(error, "name", None) or ""
+    line = getattr(error, "lineno", None)
+    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
+    return BriefingError(f"{place}模板有误：{error.message}。请检查模板中的变量名和标签是否写对")

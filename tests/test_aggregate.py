@@ -1,0 +1,174 @@
+"""Figures of a small workspace computed by hand, and invariants checked by hypothesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.aggregate import (Figures, build_briefing, by_industry, by_province, by_unit, figures, growth,
+                                time_progress)
+from briefing.build import valid_reports
+from briefing.model import Report
+from briefing.workspace import open_workspace
+
+from conftest import SMALL_REPORTS, write_workspace
+
+
+def _briefing(config_path, week="2023-W02"):
+    ws = open_workspace(config_path)
+    reports = valid_reports(ws).reports
+    return build_briefing(reports, ws.config, week, 1, dt.date(2023, 1, 16))
+
+
+def test_week_figures_by_hand(small):
+    w = _briefing(small).week_totals
+    assert (w.trips, w.negotiated, w.signings, w.investment, w.promotions) == (2, 2, 1, D(10), 1)
+    assert (w.projects, w.new_projects, w.continued_projects, w.external_projects) == (3, 1, 2, 2)
+    assert w.funds == D("0.825")          # 0.2 + 0.5 + 0.125
+    assert w.new_funds == D("0.2") and w.continued_funds == D("0.625")
+    assert w.external_funds == D("0.325")  # 0.2 + 0.125
+
+
+def test_year_to_date_by_hand(small):
+    y = _briefing(small).ytd_totals
+    assert (y.trips, y.negotiated, y.signings, y.key_signings) == (3, 5, 3, 2)
+    assert y.investment == D("11.361")     # 1.005 + 0.356 + 10
+    # 光伏项目 counted once (W01 and W02, name matched ignoring the space), classified by W02.
+    assert (y.projects, y.new_projects, y.continued_projects, y.external_projects) == (3, 1, 2, 2)
+    assert y.funds == D("1.94") and y.new_funds == D("1.315") and y.external_funds == D("1.44")
+
+
+def test_growth_from_last_years_reports_not_baseline(small):
+    b = _briefing(small)
+    # 2022 through W02 only: funds 1 (the W05 report is later in the year).
+    assert b.previous == {"funds": D(1), "external_funds": D(1)}
+    assert b.growth["funds"] == D("0.94") and b.growth["external_funds"] == D("0.44")
+
+
+def test_growth_from_baseline_when_no_reports(tmp_path):
+    reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
+    b = _briefing(write_workspace(tmp_path / "ws", reports=reports))
+    assert b.growth["funds"] == (D("1.94") - 4) / 4          # −51.5%
+    assert b.growth["external_funds"] == (D("1.44") - 2) / 2  # −28.0%
+
+
+def test_growth_omitted_without_any_comparison(tmp_path):
+    reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
+    b = _briefing(write_workspace(tmp_path / "ws", reports=reports), week="2023-W01")
+    assert b.growth == {"funds": None, "external_funds": None}  # baseline has week 2 only
+
+
+def test_fulfilment_by_hand(small):
+    f = _briefing(small).fulfilment
+    assert (f.total, f.fulfilled, f.rate) == (2, 1, D("0.5"))
+    assert [item.fulfilled for item in f.items] == [True, False]  # 光伏 started W02, 风电 not
+
+
+def test_units_targets_and_ranking(small):
+    rows = {row.unit: row for row in _briefing(small).units}
+    assert rows["A县"].ytd.funds == D("1.815") and rows["A县"].completion == D("0.1815")
+    assert rows["B县"].completion == D("0.25") and rows["B县"].target == D("0.5")
+    assert (rows["B县"].rank, rows["A县"].rank, rows["C园区"].rank) == (1, 2, None)
+
+
+def test_industries_and_provinces(small):
+    b = _briefing(small)
+    industries = {row.industry: (row.signings, row.investment, row.projects, row.funds) for row in b.industries}
+    assert industries == {"新能源": (2, D("11.005"), 1, D("1.315")), "新材料": (1, D("0.356"), 1, D("0.125")),
+                          "未分类": (0, D(0), 1, D("0.5"))}
+    provinces = {row.province: (row.trips, row.negotiated) for row in b.provinces}
+    assert provinces == {"北京市": (2, 5), "广东省": (1, 0)}
+
+
+def test_missing_quiet_plans_and_progress(small):
+    b = _briefing(small)
+    assert b.missing_units == ["C园区"] and b.quiet_units == ["B县"]
+    assert [(p.text, p.units) for p in b.plans] == [("赴广东招商。", ["A县"]), ("跟踪签约项目", ["A县", "B县"])]
+    assert [(m.project, m.before, m.stage) for m in b.movements] == [
+        ("光伏 项目", "签约", "开工"), ("老厂改造", None, "投产"), ("材料厂", None, "开工")]
+    assert time_progress(2023, 2) == D(15) / D(365)
+
+
+def test_time_progress_clamps_to_calendar_year():
+    assert time_progress(2020, 53) == 1  # ISO week 53 of 2020 ends on 2021-01-03
+    assert time_progress(2021, 1) == D(10) / D(365)  # 2021-W01 ends on Jan 10
+
+
+def test_growth_edge_cases():
+    assert growth(D(5), None) is None and growth(D(5), D(0)) is None
+    assert growth(D(3), D(4)) == D("-0.25")
+
+
+# ---------------------------------------------------------------- invariants
+
+UNITS = ["甲", "乙", "丙"]
+INDUSTRIES = ["新能源", "新材料"]
+money = st.decimals(min_value=0, max_value=1000, places=4, allow_nan=False, allow_infinity=False)
+weeks = st.integers(min_value=1, max_value=5)
+names = st.sampled_from(["项目一", "项目二", "项目 一", "项目三"])
+
+trip = st.fixed_dictionaries({
+    "leader": st.just("某"), "title": st.just("县长"), "start": st.just("2023-01-02"),
+    "destinations": st.lists(st.sampled_from(["北京", "京", "广东省佛山市", "深圳", "新加坡", "江苏"]), min_size=1, max_size=3),
+    "negotiated": st.integers(0, 20)})
+signing = st.fixed_dictionaries({
+    "project": names, "investor": st.just("某公司"), "industry": st.sampled_from(INDUSTRIES),
+    "investment": money, "date": st.just("2023-01-03"), "key": st.booleans()})
+project = st.fixed_dictionaries({
+    "project": names, "investor": st.just("某公司"), "kind": st.sampled_from(["新建", "续建"]),
+    "origin": st.sampled_from(["区外", "区内"]), "stage": st.sampled_from(["签约", "开工", "投产"]),
+    "funds": money}, optional={"industry": st.sampled_from(INDUSTRIES)})
+
+
+@st.composite
+def reports(draw):
+    result, seen = [], set()
+    for _ in range(draw(st.integers(0, 8))):
+        unit, week = draw(st.sampled_from(UNITS)), draw(weeks)
+        if (unit, week) in seen:
+            continue
+        seen.add((unit, week))
+        projects = draw(st.lists(project, max_size=4, unique_by=lambda p: p["project"].replace(" ", "")))
+        result.append(Report.model_validate({
+            "unit": unit, "week": f"2023-W{week:02d}", "reporter": "某",
+            "trips": draw(st.lists(trip, max_size=3)), "signings": draw(st.lists(signing, max_size=3)),
+            "projects": projects}))
+    return result
+
+
+def _total(rows, *names):
+    return tuple(sum((getattr(row, n) for row in rows), 0) for n in names)
+
+
+@settings(max_examples=150, deadline=None)
+@given(reports())
+def test_every_breakdown_adds_up_to_its_total(rs):
+    total = figures(rs)
+    assert sum(by_unit(rs, UNITS).values(), Figures()) == total
+    industry = by_industry(rs, INDUSTRIES)
+    assert _total(industry, "signings", "investment", "projects", "funds") == (
+        total.signings, total.investment, total.projects, total.funds)
+    assert _total(by_province(rs), "trips", "negotiated") == (total.trips, total.negotiated)
+    assert total.new_projects + total.continued_projects == total.projects
+    assert total.new_funds + total.continued_funds == total.funds
+    assert total.external_projects <= total.projects and total.external_funds <= total.funds
+
+
+@settings(max_examples=100, deadline=None)
+@given(reports(), st.randoms())
+def test_figures_do_not_depend_on_file_order(rs, random):
+    shuffled = list(rs)
+    random.shuffle(shuffled)
+    assert figures(shuffled) == figures(rs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(money, max_size=30))
+def test_sums_are_exact_decimals(amounts):
+    r = Report.model_validate({"unit": "甲", "week": "2023-W01", "reporter": "某", "projects": [
+        {"project": f"p{i}", "investor": "x", "kind": "新建", "origin": "区外", "stage": "开工", "funds": str(a)}
+        for i, a in enumerate(amounts)]})
+    assert figures([r]).funds == sum(amounts, D(0))

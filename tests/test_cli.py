@@ -1,0 +1,122 @@
+"""The command line: help everywhere, exit codes, Chinese messages, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import cli
+
+from conftest import SMALL_REPORTS, write_workspace
+
+
+def run(*args, cwd=None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(args))
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(args))
+    finally:
+        os.chdir(old)
+
+
+def _commands():
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_chinese_help_with_an_example(name):
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert "示例" in result.output and "briefing " + name in result.output
+    assert "用法：" in result.output and "Usage" not in result.output and "Show this message" not in result.output
+
+
+def test_top_level_help_and_version():
+    result = run("--help")
+    assert result.exit_code == 0 and "招商工作简报" in result.output and "命令" in result.output
+    assert "0." in run("--version").output
+
+
+def test_usage_errors_are_chinese_with_exit_2():
+    result = run("build", "--nope")
+    assert result.exit_code == 2 and "没有选项" in result.output and "No such" not in result.output
+    assert run("frobnicate").exit_code == 2
+
+
+def test_validate_exit_codes(small, tmp_path):
+    assert run("validate", "--config", str(small)).exit_code == 0
+    bad = small.parent / "entries" / "bad.yaml"
+    bad.write_text("unit: A县\nweek: 2023-W02\nreporter: 甲\ntrips:\n  - negotiated: 6个\n", encoding="utf-8")
+    result = run("validate", "--config", str(small))
+    assert result.exit_code == 1
+    assert f"{bad}:5:19: 错误: “negotiated”" in result.output or f"{bad}:5:" in result.output
+    assert "Traceback" not in result.output
+    assert run("validate", "--config", str(small), str(tmp_path / "nowhere")).exit_code == 2
+    assert run("validate", "--config", str(tmp_path / "missing.yaml")).exit_code == 2
+
+
+def test_validate_defaults_to_entries_beside_the_config(small, tmp_path):
+    result = run("validate", cwd=small.parent)
+    assert result.exit_code == 0 and "检查了 5 个文件，全部正确" in result.output
+
+
+def test_build_from_the_workspace_folder_defaults(small):
+    result = run("build", "--date", "2023-01-16", "--format", "md", cwd=small.parent)
+    assert result.exit_code == 0, result.output
+    written = small.parent / "output" / "招商工作简报-2023-W02.md"
+    assert result.output.strip() == str(Path("output") / "招商工作简报-2023-W02.md")
+    assert "2023年1月16日" in written.read_text(encoding="utf-8")
+
+
+def test_build_options(small, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--config", str(small), "--week", "2023-W1", "--format", "md", "--output", str(out),
+                 "--issue", "7")
+    assert result.exit_code == 0, result.output
+    text = (out / "招商工作简报-2023-W01.md").read_text(encoding="utf-8")
+    assert "**第7期**" in text
+
+
+def test_build_refuses_invalid_reports(small):
+    (small.parent / "entries" / "x.yaml").write_text("unit: Z县\nweek: 2023-W02\nreporter: 甲\n", encoding="utf-8")
+    result = run("build", "--config", str(small))
+    assert result.exit_code == 1 and "x.yaml:1:7: 错误:" in result.output and "未生成简报" in result.output
+    assert not (small.parent / "output").exists()
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--week", "2023-17"), "周次"), (("--week", "2023-W30"), "没有 2023-W30 的报告"),
+    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"), (("--issue", "0"), "0"),
+])
+def test_build_bad_arguments(small, args, needle):
+    result = run("build", "--config", str(small), *args)
+    assert result.exit_code in (1, 2) and needle in result.output and "Traceback" not in result.output
+
+
+def test_missing_config_tells_what_to_do(tmp_path):
+    result = run("build", cwd=tmp_path)
+    assert result.exit_code == 2 and "找不到简报配置文件" in result.output and "briefing init" in result.output
+
+
+def test_invalid_config_is_located(tmp_path):
+    config = write_workspace(tmp_path / "ws", config="bureau: 局\nunits: [A县]\nindustries: [新能源]\ntargets:\n  2023:\n    B县: 1\n",
+                             reports={})
+    result = run("validate", "--config", str(config))
+    assert result.exit_code == 1 and f"{config}:6:5: 错误: “B县”不是 units 中的单位" in result.output
+
+
+def test_installed_command_runs_from_any_folder(small, tmp_path):
+    exe = Path(sys.executable).parent / "briefing"
+    if not exe.exists():
+        pytest.skip("briefing is not installed as a command in this environment")
+    result = subprocess.run([str(exe), "validate", "--config", str(small)], cwd=tmp_path, capture_output=True)
+    assert result.returncode == 0 and "全部正确" in result.stdout.decode("utf-8")
