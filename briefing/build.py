@@ -14,7 +14,7 @@ from briefing.model import parse_week
 from briefing.numbering import issue_number
 from briefing.workspace import Loaded, Workspace, find_reports, latest_week, load_reports
 
-FORMATS = ("md", "docx")
+FORMATS = ("md", "docx", "pdf")
 DEFAULT_FORMATS = ("md", "docx")
 
 
@@ -72,7 +72,19 @@ def _markdown(b: Briefing, ws: Workspace) -> bytes:
     return render_markdown(b, ws.templates).encode("utf-8")
 
 
-RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {"md": _markdown}
+def _docx(b: Briefing, ws: Workspace) -> bytes:
+    from briefing.word import render_docx
+
+    return render_docx(b, ws.templates)
+
+
+def _pdf(b: Briefing, ws: Workspace) -> bytes:
+    from briefing.word import docx_to_pdf
+
+    return docx_to_pdf(_docx(b, ws))
+
+
+RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {"md": _markdown, "docx": _docx, "pdf": _pdf}
 
 
 def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,

@@ -58,6 +58,7 @@ def cli() -> None:
 
     \b
     常用命令：
+      briefing init 目录名      新建工作目录（配置、模板、文件夹）
       briefing validate        检查报告是否填写正确
       briefing build           生成最新一周的简报（在 output/ 文件夹）
     """
@@ -116,7 +117,7 @@ def _parse_day(value: str | None):
 @click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
 @click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
 @click.option("--format", "formats", multiple=True, metavar="格式",
-              help="输出格式：md、docx，可重复或用逗号分隔；默认全部")
+              help="输出格式：md、docx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md 和 docx")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认是配置文件旁的 output")
 @click.option("--issue", type=click.IntRange(min=1), help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="印发日期，默认今天")
@@ -140,6 +141,31 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     ws = open_workspace(config, entries, output)
     for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day):
         click.echo(str(path))
+
+
+@cli.command()
+@click.option("--sample", is_flag=True, help="同时放入示例报告（昌吉州的几周数据），可直接试用 briefing build")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(sample: bool, folder: Path) -> None:
+    """新建一个工作目录：配置文件、可修改的模板、报告和输出文件夹。
+
+    \b
+    生成的内容：
+      briefing.yaml   带注释的配置文件，按本局情况修改
+      templates/      简报模板（Word 版式 briefing.docx、措辞 prose.j2），可在 Word 中改样式
+      entries/        各单位的周报放这里
+      output/         生成的简报
+
+    \b
+    示例：
+      briefing init 招商简报
+      briefing init --sample 试用
+    """
+    from briefing.scaffold import init_workspace
+
+    for path in init_workspace(folder, sample=sample):
+        click.echo(str(path))
+    click.echo(f"已创建工作目录 {folder}。下一步：修改 {folder / 'briefing.yaml'}，然后在该目录运行 briefing build")
 
 
 def main() -> None:

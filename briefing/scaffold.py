@@ -1,0 +1,47 @@
+"""``briefing init``: a new workspace with a commented config, templates to restyle, folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from briefing.errors import BriefingError
+from briefing.render import default_templates
+from briefing.workspace import CONFIG_NAME
+
+TEMPLATE_FILES = ("briefing.md.j2", "prose.j2", "briefing.docx")
+
+
+def sample_dir() -> Path:
+    """The packaged sample workspace (the repository root in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "sample"
+    return installed if (installed / CONFIG_NAME).is_file() else here.parent
+
+
+def init_workspace(folder: Path, sample: bool = False) -> list[Path]:
+    """Create a workspace in ``folder``; refuse to overwrite an existing ``briefing.yaml``."""
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise BriefingError(f"{config} 已存在，没有覆盖。请换一个文件夹，或删除后重试")
+    created = []
+    folder.mkdir(parents=True, exist_ok=True)
+    source = sample_dir() / CONFIG_NAME if sample else Path(__file__).resolve().parent / "starter.yaml"
+    shutil.copyfile(source, config)
+    created.append(config)
+    templates = folder / "templates"
+    templates.mkdir(exist_ok=True)
+    for name in TEMPLATE_FILES:
+        target = templates / name
+        if not target.exists():
+            shutil.copyfile(default_templates() / name, target)
+            created.append(target)
+    entries = folder / "entries"
+    if sample:
+        shutil.copytree(sample_dir() / "entries", entries, dirs_exist_ok=True)
+    else:
+        entries.mkdir(exist_ok=True)
+    created.append(entries)
+    (folder / "output").mkdir(exist_ok=True)
+    created.append(folder / "output")
+    return created

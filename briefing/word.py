@@ -1,0 +1,78 @@
+"""The Word edition: ``templates/briefing.docx`` rendered by docxtpl, and PDF through LibreOffice.
+
+The .docx template carries Jinja tags and imports the same ``prose.j2`` macros as the Markdown
+edition, through the same Environment factory, so both editions say the same thing.  Autoescape is
+on: report text goes into XML, and docxtpl's XML recovery would silently drop what follows a bare
+``&`` or ``<``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from briefing.aggregate import Briefing
+from briefing.errors import BriefingError
+from briefing.render import context, find_template, make_env, template_error
+
+DOCX_TEMPLATE = "briefing.docx"
+
+
+def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
+    """The .docx edition of the briefing, as bytes."""
+    from docxtpl import DocxTemplate
+
+    path = find_template(DOCX_TEMPLATE, workspace_templates)
+    try:
+        template = DocxTemplate(str(path))
+        template.render(context(b), jinja_env=make_env(workspace_templates, autoescape=True), autoescape=True)
+    except TemplateError as error:
+        raise template_error(error) from None
+    except (KeyError, ValueError, OSError) as error:  # not a .docx, or a damaged one
+        raise BriefingError(f"Word 模板 {path} 无法使用（{error}）。可以删除它，改用程序自带的模板") from None
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def soffice() -> str | None:
+    """The LibreOffice executable, if installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                      r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
+    """Convert a .docx to PDF with LibreOffice (headless, with a throwaway profile)."""
+    exe = soffice()
+    if exe is None:
+        raise BriefingError("生成 PDF 需要安装 LibreOffice（https://zh-cn.libreoffice.org/），"
+                            "安装后重新运行；也可以用 Word/WPS 打开 .docx 另存为 PDF")
+    with tempfile.TemporaryDirectory(prefix="briefing-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "briefing.docx"
+        source.write_bytes(docx)
+        profile = (work / "profile").as_uri()
+        command = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(work), str(source)]
+        try:
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BriefingError(f"LibreOffice 转换 PDF 失败：{error}") from None
+        result = work / "briefing.pdf"
+        if not result.is_file():
+            raise BriefingError("LibreOffice 没有生成 PDF。请确认 LibreOffice 能正常打开，或用 Word/WPS 另存为 PDF")
+        return result.read_bytes()
