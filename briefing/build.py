@@ -14,8 +14,8 @@ from briefing.model import parse_week
 from briefing.numbering import issue_number
 from briefing.workspace import Loaded, Workspace, find_reports, latest_week, load_reports
 
-FORMATS = ("md", "docx", "pdf")
-DEFAULT_FORMATS = ("md", "docx")
+FORMATS = ("md", "docx", "xlsx", "pdf")
+DEFAULT_FORMATS = ("md", "docx", "xlsx")
 
 
 def load_entries(ws: Workspace) -> Loaded:
@@ -35,6 +35,14 @@ def valid_reports(ws: Workspace) -> Loaded:
     return loaded
 
 
+def normalise_week(week: str) -> str:
+    """A week typed on the command line, as ``YYYY-Www``; exit 2 when it is not one."""
+    try:
+        return parse_week(week)
+    except ValueError:
+        raise BriefingError(f"周次“{week}”格式不对，应写成 2023-W17", exit_code=2) from None
+
+
 def choose_week(loaded: Loaded, week: str | None) -> str:
     """The requested week (normalised), or the latest week any report is for."""
     if week is None:
@@ -42,10 +50,7 @@ def choose_week(loaded: Loaded, week: str | None) -> str:
         if latest is None:
             raise BriefingError("报告文件夹里还没有任何报告，无法生成简报")
         return latest
-    try:
-        week = parse_week(week)
-    except Exception:  # pydantic's PydanticCustomError carries the Chinese text
-        raise BriefingError(f"周次“{week}”格式不对，应写成 2023-W17", exit_code=2) from None
+    week = normalise_week(week)
     if not any(r.week == week for r in loaded.reports):
         raise BriefingError(f"没有 {week} 的报告，无法生成这一周的简报。可用 briefing status --week {week} 查看报送情况")
     return week
@@ -84,7 +89,14 @@ def _pdf(b: Briefing, ws: Workspace) -> bytes:
     return docx_to_pdf(_docx(b, ws))
 
 
-RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {"md": _markdown, "docx": _docx, "pdf": _pdf}
+def _xlsx(b: Briefing, ws: Workspace) -> bytes:
+    from briefing.excel import render_xlsx
+
+    return render_xlsx(b)
+
+
+RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {
+    "md": _markdown, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
 
 
 def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,

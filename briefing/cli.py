@@ -117,7 +117,7 @@ def _parse_day(value: str | None):
 @click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
 @click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
 @click.option("--format", "formats", multiple=True, metavar="格式",
-              help="输出格式：md、docx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md 和 docx")
+              help="输出格式：md、docx、xlsx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md、docx、xlsx")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认是配置文件旁的 output")
 @click.option("--issue", type=click.IntRange(min=1), help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="印发日期，默认今天")
@@ -166,6 +166,64 @@ def init(sample: bool, folder: Path) -> None:
     for path in init_workspace(folder, sample=sample):
         click.echo(str(path))
     click.echo(f"已创建工作目录 {folder}。下一步：修改 {folder / 'briefing.yaml'}，然后在该目录运行 briefing build")
+
+
+@cli.command()
+@_config_option
+@click.option("--week", help="周次，例如 2023-W17；默认是本周")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入这个文件（默认显示在屏幕上）")
+@click.argument("unit")
+def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
+    """生成某个单位某一周的空白周报，每一项都有中文说明和示例，发给县市填写。
+
+    \b
+    示例：
+      briefing new 昌吉市 --week 2023-W17
+      briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
+    """
+    import datetime as dt
+
+    from briefing.atomic import write_text
+    from briefing.build import normalise_week
+    from briefing.forms import blank_report
+    from briefing.workspace import load_config
+
+    settings = load_config(config)
+    chosen = normalise_week(week) if week else "{0}-W{1:02d}".format(*dt.date.today().isocalendar()[:2])
+    text = blank_report(settings, unit, chosen)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(output, text)
+        click.echo(str(output))
+
+
+@cli.command()
+@_config_option
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入这个文件（默认显示在屏幕上）")
+def schema(config: Path, output: Path | None) -> None:
+    """输出周报的 JSON Schema（含本局的单位和产业链），供 VS Code 等编辑器边写边检查。
+
+    在周报第一行写“# yaml-language-server: $schema=report.schema.json”即可启用。
+
+    \b
+    示例：
+      briefing schema -o report.schema.json
+    """
+    import json
+
+    from briefing.atomic import write_text
+    from briefing.forms import report_schema
+    from briefing.workspace import load_config
+
+    text = json.dumps(report_schema(load_config(config)), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(output, text)
+        click.echo(str(output))
 
 
 def main() -> None:

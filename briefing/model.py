@@ -222,6 +222,8 @@ def _text_list(value: Any) -> Any:
     """Accept a single string where a list of strings is expected."""
     if isinstance(value, str):
         return [value]
+    if isinstance(value, list):
+        return [item for item in value if item is not None]  # a blank "- " line
     return [] if value is None else value
 
 
@@ -244,8 +246,11 @@ Money = Annotated[
     }),
 ]
 Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema({"type": "integer", "minimum": 0})]
-Day = Annotated[dt.date, BeforeValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})]
-Flag = Annotated[bool, BeforeValidator(parse_flag), WithJsonSchema({"type": "boolean"})]
+# No "type" for dates: YAML loaders hand a checker either a string or a date object.
+Day = Annotated[dt.date, BeforeValidator(parse_date),
+                WithJsonSchema({"format": "date", "description": "日期，例如 2023-04-17"})]
+Flag = Annotated[bool, BeforeValidator(parse_flag),
+                 WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]})]
 Week = Annotated[str, BeforeValidator(parse_week),
                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-W\d{2}$"})]
 TextList = Annotated[list[Text], BeforeValidator(_text_list)]
@@ -352,7 +357,7 @@ class Project(_Model):
     kind: Literal["新建", "续建"]
     """项目类型：新建 或 续建。例如：新建"""
     origin: Literal["区外", "区内"]
-    """投资方来源：区外 或 区内（简报配置中的“external_label”计为区外）。例如：区外"""
+    """投资方来源：区外 或 区内（用本局的叫法，如 省外、省内）。例如：区外"""
     stage: Literal["签约", "开工", "投产"]
     """目前所处阶段：签约、开工、投产 三选一。例如：开工"""
     funds: Money
@@ -371,8 +376,11 @@ class Project(_Model):
     @classmethod
     def _external_label(cls, value: Any, info: ValidationInfo) -> Any:
         config = _context_config(info)
-        if config is not None and isinstance(value, str) and value == config.external_label:
-            return "区外"
+        if config is not None and isinstance(value, str):
+            if value == config.external_label:
+                return "区外"
+            if value == config.internal_label:
+                return "区内"
         return value
 
     @field_validator("industry")
@@ -549,6 +557,11 @@ class Config(_Model):
                             "briefing", "“{value}”不是 units 中的单位{hint}",
                             {"value": unit, "hint": _choices_hint(unit, names), "at": at})
         return self
+
+    @property
+    def internal_label(self) -> str:
+        """The opposite of ``external_label`` (省外 → 省内)."""
+        return self.external_label.replace("外", "内")
 
     @property
     def unit_names(self) -> list[str]:

@@ -128,11 +128,35 @@ def validate_document(doc: Document, config: Config) -> Report | None:
     if not isinstance(doc.data, dict):
         doc.problem(1, 1, "报告的内容应为“键: 值”的形式（例如第一行写“unit: 昌吉市”），请对照模板填写")
         return None
+    _drop_blank_items(doc)
     try:
-        return Report.model_validate(doc.data, context={"config": config})
+        report = Report.model_validate(doc.data, context={"config": config})
     except ValidationError as error:
         doc.problems.extend(problems_from_errors(Report, error.errors(), doc))
+        doc.problems.sort()
         return None
+    return None if doc.problems else report
+
+
+SECTIONS = ("trips", "events", "signings", "projects")
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _drop_blank_items(doc: Document) -> None:
+    """One error for each template item left completely blank (instead of one per field)."""
+    for section in SECTIONS:
+        items = doc.data.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and item and all(_is_blank(v) for v in item.values()):
+                line, col = locate(doc.root, (section, index))
+                doc.problem(line, col, f"“{section}”的这一条没有填写任何内容：请填写；本周没有的话，请删去整段“{section}:”")
+        doc.data[section] = [item for item in items
+                             if not (isinstance(item, dict) and item and all(_is_blank(v) for v in item.values()))]
 
 
 def validate_bytes(raw: bytes, path: str, config: Config) -> tuple[Report | None, list[Problem]]:

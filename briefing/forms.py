@@ -1,0 +1,108 @@
+"""What the units fill in: a blank report with Chinese comments, and the report's JSON Schema.
+
+Both are derived from the model (field order, required fields, docstrings), so they cannot
+drift from what ``briefing validate`` accepts.
+"""
+
+from __future__ import annotations
+
+import typing
+import unicodedata
+from typing import Any
+
+from pydantic import BaseModel
+
+from briefing.errors import BriefingError
+from briefing.messages import closest
+from briefing.model import Config, Report
+
+COMMENT_COLUMN = 30
+SECTIONS = ("trips", "events", "signings", "projects")
+TEXT_LISTS = ("highlights", "plans")
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        found = _item_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in an editor (CJK characters are two wide)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _line(indent: str, key: str, value: str, comment: str) -> str:
+    text = f"{indent}{key}: {value}".rstrip() if key else f"{indent}{value}".rstrip()
+    return f"{text}{' ' * max(1, COMMENT_COLUMN - _width(text))}  # {comment}" if comment else text
+
+
+def _comment(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    text = (info.description or "").replace("\n", " ")
+    required = info.is_required()
+    return ("（必填）" if required else "（可不填）") + text
+
+
+def canonical_unit(config: Config, unit: str) -> str:
+    """The configured name for ``unit`` (or an alias); a Chinese error with a suggestion otherwise."""
+    name = config.canonical_unit(unit.strip())
+    if name is None:
+        best = closest(unit, config.unit_names)
+        hint = f"，是否应为“{best}”？" if best else "。可选：" + "、".join(config.unit_names)
+        raise BriefingError(f"“{unit}”不是配置中的报送单位{hint}", exit_code=2)
+    return name
+
+
+def blank_report(config: Config, unit: str, week: str) -> str:
+    """A report for ``unit`` and ``week`` with every field blank and explained.
+
+    Sections the unit has nothing for are deleted; blank values left in place are errors, so
+    nothing half-filled slips through.
+    """
+    unit = canonical_unit(config, unit)
+    lines = [
+        f"# 招商工作周报：{unit} {week[:4]}年第{int(week[6:])}周",
+        "# 填写说明：冒号用英文“:”并在后面空一格；缩进只用空格；“#”后面是说明，可以保留。",
+        "# 本周没有的内容，请把整段（从“trips:”这样的键到下一段之前）删掉；留空的项目会被当作错误。",
+        "# 填好后发送给商务局。详细说明见 docs/填报说明.md。",
+        "",
+    ]
+    values = {"unit": unit, "week": week}
+    for name, info in Report.model_fields.items():
+        item = _item_model(info.annotation)
+        if name in SECTIONS and item is not None:
+            lines.append("")
+            lines.append(_line("", name, "", (info.description or "").strip()))
+            for index, (field, _) in enumerate(item.model_fields.items()):
+                indent = "  - " if index == 0 else "    "
+                placeholder = "[]" if field in ("destinations", "companies") else ""
+                comment = _comment(item, field)
+                if field == "origin":
+                    comment = comment.replace("区外", config.external_label).replace("区内", config.internal_label)
+                lines.append(_line(indent, field, placeholder, comment))
+        elif name in TEXT_LISTS:
+            lines.append("")
+            lines.append(_line("", name, "", _comment(Report, name)))
+            lines.append("  - ")
+        else:
+            lines.append(_line("", name, values.get(name, ""), _comment(Report, name)))
+    return "\n".join(lines) + "\n"
+
+
+def report_schema(config: Config) -> dict:
+    """JSON Schema of a report, with the config's units and industries as enums."""
+    schema = Report.model_json_schema()
+    units = [name for spec in config.units for name in (spec.name, *spec.aliases)]
+    schema["properties"]["unit"]["enum"] = units
+    for definition in ("Signing", "Project"):
+        prop = schema["$defs"][definition]["properties"]["industry"]
+        target = prop["anyOf"][0] if "anyOf" in prop else prop
+        target["enum"] = list(config.industries)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"{config.title}周报"
+    return schema
