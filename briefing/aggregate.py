@@ -8,25 +8,30 @@ Definitions follow ``report-format.md``.  Choices the contract leaves open:
 * A trip is attributed to the province of its **first** destination in the by-province table
   (a trip counted once per province would make the table add up to more than the trips made).
 * The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
+
+Reports are folded one at a time, in any order, into one :class:`Fold` per ISO week
+(:class:`Tally`); a briefing combines the folds it needs.  Nothing but the folded figures and the
+briefing week's own reports stays in memory, so a province's year of reports fits in a few MB.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from operator import add
+from sys import intern
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Iterable, NamedTuple
 
-from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip, project_key, weeks_in_year
+from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip, weeks_in_year
 from briefing.regions import OTHER, province_of, province_order
 
 ZERO = Decimal(0)
 UNCLASSIFIED = "未分类"
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """Counts and sums for one scope (a week or the year to date) and one group."""
 
@@ -48,22 +53,36 @@ class Figures:
     external_funds: Decimal = ZERO
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        return Figures(*(getattr(self, name) + getattr(other, name) for name in _FIGURE_NAMES))
+
+    def add(self, other: "Figures") -> None:
+        """Add ``other`` into this one."""
+        for name in _FIGURE_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-@dataclass
+_FIGURE_NAMES = ("trips", "negotiated", "signings", "investment", "key_signings", "promotions", "ceremonies", "visits",
+                 "projects", "new_projects", "continued_projects", "external_projects", "funds", "new_funds",
+                 "continued_funds", "external_funds")
+
+
+@dataclass(slots=True)
 class ProjectRollup:
-    """One (unit, project) over a span of weeks: latest classification, summed funds."""
+    """One (unit, project) over a span of weeks: latest classification, summed funds.
+
+    ``last_week`` is the week the classification comes from; ``started`` the latest week it
+    was reported at 开工 or 投产 (or ``None``).
+    """
 
     unit: str
-    name: str
-    investor: str
+    key: str
     kind: str
     origin: str
     stage: str
     industry: str | None
     funds: Decimal
     last_week: tuple[int, int]
+    started: tuple[int, int] | None = None
 
 
 @dataclass
@@ -78,7 +97,7 @@ class UnitRow:
     rank: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IndustryRow:
     """One line of the per-industry-chain table."""
 
@@ -89,7 +108,7 @@ class IndustryRow:
     funds: Decimal = ZERO
 
 
-@dataclass
+@dataclass(slots=True)
 class ProvinceRow:
     """One line of the by-destination-province table."""
 
@@ -103,7 +122,7 @@ class KeySigning:
     """A key signing of the year and whether its project has started (开工/投产)."""
 
     unit: str
-    signing: Signing
+    project: str
     week: tuple[int, int]
     fulfilled: bool
 
@@ -193,92 +212,7 @@ class Briefing:
     extra: dict = field(default_factory=dict)
 
 
-# ---------------------------------------------------------------- selection
-
-
-def in_scope(reports: Iterable[Report], year: int, first: int, last: int) -> list[Report]:
-    """Reports of ISO ``year`` with week number in ``first..last``, in week order."""
-    chosen = [r for r in reports if r.week_key[0] == year and first <= r.week_key[1] <= last]
-    chosen.sort(key=lambda r: r.week_key)
-    return chosen
-
-
-# ---------------------------------------------------------------- projects
-
-
-def roll_up_projects(reports: Iterable[Report]) -> list[ProjectRollup]:
-    """Distinct (unit, project) pairs, each classified by its latest report; funds summed."""
-    rollups: dict[tuple[str, str], ProjectRollup] = {}
-    for report in sorted(reports, key=lambda r: r.week_key):
-        for item in report.projects:
-            key = (report.unit, project_key(item.project))
-            previous = rollups.get(key)
-            funds = item.funds + (previous.funds if previous else ZERO)
-            rollups[key] = ProjectRollup(report.unit, item.project, item.investor, item.kind, item.origin,
-                                         item.stage, item.industry, funds, report.week_key)
-    return list(rollups.values())
-
-
-def figures(reports: Iterable[Report]) -> Figures:
-    """All counts and sums over ``reports`` (one scope, any group of units)."""
-    reports = list(reports)
-    result = Figures()
-    for report in reports:
-        result.trips += len(report.trips)
-        result.negotiated += sum(trip.negotiated for trip in report.trips)
-        result.signings += len(report.signings)
-        result.investment += sum((s.investment for s in report.signings), ZERO)
-        result.key_signings += sum(1 for s in report.signings if s.key)
-        for event in report.events:
-            if event.kind == "推介会":
-                result.promotions += 1
-            elif event.kind == "签约仪式":
-                result.ceremonies += 1
-            else:
-                result.visits += 1
-    for project in roll_up_projects(reports):
-        result.projects += 1
-        result.funds += project.funds
-        if project.kind == "新建":
-            result.new_projects += 1
-            result.new_funds += project.funds
-        else:
-            result.continued_projects += 1
-            result.continued_funds += project.funds
-        if project.origin == "区外":
-            result.external_projects += 1
-            result.external_funds += project.funds
-    return result
-
-
-def _group(reports: Iterable[Report], key: Callable[[Report], str]) -> dict[str, list[Report]]:
-    groups: dict[str, list[Report]] = defaultdict(list)
-    for report in reports:
-        groups[key(report)].append(report)
-    return groups
-
-
-def by_unit(reports: Iterable[Report], units: list[str]) -> dict[str, Figures]:
-    """Figures per unit, in config order (units without reports get zeros)."""
-    groups = _group(reports, lambda r: r.unit)
-    return {unit: figures(groups.get(unit, [])) for unit in units}
-
-
-def by_industry(reports: Iterable[Report], industries: list[str]) -> list[IndustryRow]:
-    """Signings and projects per industry chain; projects without one go to 未分类."""
-    reports = list(reports)
-    rows = {name: IndustryRow(name) for name in industries}
-    for report in reports:
-        for signing in report.signings:
-            row = rows.setdefault(signing.industry, IndustryRow(signing.industry))
-            row.signings += 1
-            row.investment += signing.investment
-    for project in roll_up_projects(reports):
-        name = project.industry or UNCLASSIFIED
-        row = rows.setdefault(name, IndustryRow(name))
-        row.projects += 1
-        row.funds += project.funds
-    return list(rows.values())
+# ---------------------------------------------------------------- folding
 
 
 def trip_province(trip: Trip) -> str:
@@ -286,17 +220,229 @@ def trip_province(trip: Trip) -> str:
     return province_of(trip.destinations[0])
 
 
+class Contribution(NamedTuple):
+    """What one report adds to the figures, in plain values (cheap to cache and to reload)."""
+
+    unit: str
+    week: tuple[int, int]
+    counts: tuple            # trips, negotiated, signings, investment, key signings, 推介会, 签约仪式, 考察接待
+    trips: tuple             # (province, negotiated) per trip
+    signings: tuple          # (industry, investment, key, project match key) per signing
+    projects: tuple          # (match key, kind, origin, stage, industry, funds) per project
+
+
+_EVENT_INDEX = {"推介会": 5, "签约仪式": 6, "考察接待": 7}
+
+
+def contribution(report: Report) -> Contribution:
+    """The report's :class:`Contribution`."""
+    counts = [len(report.trips), 0, len(report.signings), ZERO, 0, 0, 0, 0]
+    trips = []
+    for trip in report.trips:
+        counts[1] += trip.negotiated
+        trips.append((trip_province(trip), trip.negotiated))
+    signings = []
+    for signing in report.signings:
+        counts[3] += signing.investment
+        counts[4] += signing.key
+        signings.append((signing.industry, signing.investment, signing.key, signing.match_key))
+    for event in report.events:
+        counts[_EVENT_INDEX[event.kind]] += 1
+    projects = tuple((item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds)
+                     for item in report.projects)
+    return Contribution(report.unit, report.week_key, tuple(counts), tuple(trips), tuple(signings), projects)
+
+
+class Fold:
+    """Counts and project rollups of a set of reports, added one at a time in any order."""
+
+    def __init__(self) -> None:
+        self.reports = 0
+        self.units: dict[str, list] = {}               # per unit: the 8 counts of a Contribution
+        self.projects: dict[tuple[str, str], ProjectRollup] = {}
+        self.industries: dict[str, IndustryRow] = {}   # signings only
+        self.provinces: dict[str, ProvinceRow] = {}
+        self.key_signings: list[tuple[str, str, tuple[int, int]]] = []   # (unit, project key, week)
+
+    def add(self, report: Report) -> "Fold":
+        """Fold one report in."""
+        return self.add_contribution(contribution(report))
+
+    def add_contribution(self, c: Contribution) -> "Fold":
+        """Fold in what one report contributes."""
+        self.reports += 1
+        unit, week = c.unit, c.week
+        counts = self.units.get(unit)
+        self.units[unit] = list(c.counts) if counts is None else list(map(add, counts, c.counts))
+        for province, negotiated in c.trips:
+            row = self.provinces.get(province)
+            if row is None:
+                row = self.provinces[province] = ProvinceRow(province)
+            row.trips += 1
+            row.negotiated += negotiated
+        for industry, investment, key, project in c.signings:
+            row = self.industries.get(industry)
+            if row is None:
+                row = self.industries[industry] = IndustryRow(industry)
+            row.signings += 1
+            row.investment += investment
+            if key:
+                self.key_signings.append((unit, project, week))
+        for key, kind, origin, stage, industry, funds in c.projects:
+            started = week if stage in FULFILLED_STAGES else None
+            self._project(ProjectRollup(unit, intern(key), kind, origin, stage, industry, funds, week, started), True)
+        return self
+
+    def _project(self, new: ProjectRollup, owned: bool) -> None:
+        """Combine a rollup in: funds add up, the latest week's classification wins.
+
+        ``owned``: ``new`` may be stored as is (else it belongs to another fold: copy it).
+        """
+        key = (new.unit, new.key)
+        old = self.projects.get(key)
+        if old is None:
+            self.projects[key] = new if owned else ProjectRollup(
+                new.unit, new.key, new.kind, new.origin, new.stage, new.industry, new.funds, new.last_week,
+                new.started)
+            return
+        old.funds += new.funds
+        if new.started is not None and (old.started is None or new.started > old.started):
+            old.started = new.started
+        if new.last_week >= old.last_week:
+            old.kind, old.origin, old.stage, old.industry, old.last_week = (
+                new.kind, new.origin, new.stage, new.industry, new.last_week)
+
+    def merge(self, other: "Fold") -> "Fold":
+        """Fold another fold in (the result is as if its reports had been added here)."""
+        self.reports += other.reports
+        for unit, counts in other.units.items():
+            mine = self.units.get(unit)
+            self.units[unit] = list(counts) if mine is None else list(map(add, mine, counts))
+        for rollup in other.projects.values():
+            self._project(rollup, False)
+        for name, row in other.industries.items():
+            mine = self.industries.setdefault(name, IndustryRow(name))
+            mine.signings += row.signings
+            mine.investment += row.investment
+        for name, row in other.provinces.items():
+            mine = self.provinces.setdefault(name, ProvinceRow(name))
+            mine.trips += row.trips
+            mine.negotiated += row.negotiated
+        self.key_signings.extend(other.key_signings)
+        return self
+
+    def rollups(self) -> list[ProjectRollup]:
+        """The distinct (unit, project) pairs."""
+        return list(self.projects.values())
+
+    def totals(self, unit: str | None = None) -> Figures:
+        """All figures, for every unit or for one."""
+        if unit is None:
+            result = sum((_figures(counts) for counts in self.units.values()), Figures())
+            projects = self.projects.values()
+        else:
+            result = _figures(self.units.get(unit))
+            projects = [p for p in self.projects.values() if p.unit == unit]
+        for project in projects:
+            _add_project(result, project)
+        return result
+
+    def by_unit(self, units: list[str]) -> dict[str, Figures]:
+        """Figures per unit, in ``units`` order (units without reports get zeros)."""
+        result = {unit: _figures(self.units.get(unit)) for unit in units}
+        for project in self.projects.values():
+            if project.unit in result:
+                _add_project(result[project.unit], project)
+        return result
+
+    def by_industry(self, industries: list[str]) -> list[IndustryRow]:
+        """Signings and projects per industry chain; projects without one go to 未分类."""
+        rows = {name: IndustryRow(name) for name in industries}
+        for name, row in self.industries.items():
+            mine = rows.setdefault(name, IndustryRow(name))
+            mine.signings, mine.investment = row.signings, row.investment
+        for project in self.projects.values():
+            name = project.industry or UNCLASSIFIED
+            row = rows.setdefault(name, IndustryRow(name))
+            row.projects += 1
+            row.funds += project.funds
+        return list(rows.values())
+
+    def by_province(self) -> list[ProvinceRow]:
+        """Trips and negotiated projects per destination province, in statistical order."""
+        order = {name: index for index, name in enumerate([*province_order(), OTHER])}
+        return sorted((replace(row) for row in self.provinces.values()),
+                      key=lambda row: order.get(row.province, len(order)))
+
+    def fulfilment(self) -> Fulfilment:
+        """Key signings, each fulfilled when its unit reports the project (matched by name) at
+        开工 or 投产 in the same or a later week."""
+        items = []
+        for unit, key, week in sorted(self.key_signings, key=lambda k: k[2]):
+            project = self.projects.get((unit, key))
+            done = project is not None and project.started is not None and project.started >= week
+            items.append(KeySigning(unit, key, week, done))
+        return Fulfilment(items)
+
+
+def _figures(counts: list | None) -> Figures:
+    """Figures holding a unit's counts (project figures still zero)."""
+    return Figures(*counts) if counts else Figures()
+
+
+def _add_project(result: Figures, project: ProjectRollup) -> None:
+    result.projects += 1
+    result.funds += project.funds
+    if project.kind == "新建":
+        result.new_projects += 1
+        result.new_funds += project.funds
+    else:
+        result.continued_projects += 1
+        result.continued_funds += project.funds
+    if project.origin == "区外":
+        result.external_projects += 1
+        result.external_funds += project.funds
+
+
+def fold(reports: Iterable[Report]) -> Fold:
+    """A :class:`Fold` of ``reports``."""
+    result = Fold()
+    for report in reports:
+        result.add(report)
+    return result
+
+
+# ---------------------------------------------------------------- list-based helpers
+
+
+def roll_up_projects(reports: Iterable[Report]) -> list[ProjectRollup]:
+    """Distinct (unit, project) pairs, each classified by its latest report; funds summed."""
+    return fold(reports).rollups()
+
+
+def figures(reports: Iterable[Report]) -> Figures:
+    """All counts and sums over ``reports`` (one scope, any group of units)."""
+    return fold(reports).totals()
+
+
+def by_unit(reports: Iterable[Report], units: list[str]) -> dict[str, Figures]:
+    """Figures per unit, in config order (units without reports get zeros)."""
+    return fold(reports).by_unit(units)
+
+
+def by_industry(reports: Iterable[Report], industries: list[str]) -> list[IndustryRow]:
+    """Signings and projects per industry chain; projects without one go to 未分类."""
+    return fold(reports).by_industry(industries)
+
+
 def by_province(reports: Iterable[Report]) -> list[ProvinceRow]:
     """Trips and negotiated projects per destination province, in statistical order."""
-    rows: dict[str, ProvinceRow] = {}
-    for report in reports:
-        for trip in report.trips:
-            name = trip_province(trip)
-            row = rows.setdefault(name, ProvinceRow(name))
-            row.trips += 1
-            row.negotiated += trip.negotiated
-    order = {name: index for index, name in enumerate([*province_order(), OTHER])}
-    return sorted(rows.values(), key=lambda row: order.get(row.province, len(order)))
+    return fold(reports).by_province()
+
+
+def fulfilment(ytd: Iterable[Report]) -> Fulfilment:
+    """重点签约项目履约率 over the reports of the year so far."""
+    return fold(ytd).fulfilment()
 
 
 # ---------------------------------------------------------------- ratios
@@ -307,24 +453,6 @@ def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
     if previous is None or previous == 0:
         return None
     return (Decimal(current) - previous) / previous
-
-
-def fulfilment(ytd: list[Report]) -> Fulfilment:
-    """Key signings of the year so far, each fulfilled when its unit reports the project
-    (matched by name) at 开工 or 投产 in the same or a later week."""
-    started: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for report in ytd:
-        for item in report.projects:
-            if item.stage in FULFILLED_STAGES:
-                started[(report.unit, project_key(item.project))].append(report.week_key)
-    items = []
-    for report in ytd:
-        for signing in report.signings:
-            if signing.key:
-                weeks = started.get((report.unit, project_key(signing.project)), [])
-                done = any(week >= report.week_key for week in weeks)
-                items.append(KeySigning(report.unit, signing, report.week_key, done))
-    return Fulfilment(items)
 
 
 def time_progress(year: int, week_no: int) -> Decimal:
@@ -342,33 +470,16 @@ def rank_completion(rows: list[UnitRow]) -> None:
         row.rank = 1 + sum(1 for other in ranked if other.completion > row.completion)
 
 
-def last_year(reports: list[Report], config: Config, year: int, week_no: int) -> dict[str, Decimal | None]:
-    """Last year's 到位资金 and 区外到位资金 through the same ISO week: from last year's
-    reports when the workspace has any up to that week, else from ``baseline``, else ``None``."""
-    through = min(week_no, weeks_in_year(year - 1))
-    previous = in_scope(reports, year - 1, 1, through)
-    if previous:
-        totals = figures(previous)
-        return {"funds": totals.funds, "external_funds": totals.external_funds}
-    for entry in config.baseline.get(year - 1, []):
-        if entry.week == week_no:
-            return {"funds": entry.funds, "external_funds": entry.external_funds}
-    return {"funds": None, "external_funds": None}
-
-
-def movements(week_reports: list[Report], earlier: list[Report]) -> list[Movement]:
-    """Projects of this week whose stage differs from their previous report, or that appear
-    for the first time already started."""
-    latest: dict[tuple[str, str], str] = {}
-    for report in sorted(earlier, key=lambda r: r.week_key):
-        for item in report.projects:
-            latest[(report.unit, project_key(item.project))] = item.stage
+def movements(week_reports: list[Report], before: Fold) -> list[Movement]:
+    """Projects of this week whose stage differs from their latest earlier report, or that
+    appear for the first time already started."""
     moved = []
     for report in week_reports:
         for item in report.projects:
-            before = latest.get((report.unit, project_key(item.project)))
-            if (before is None and item.stage in FULFILLED_STAGES) or (before is not None and before != item.stage):
-                moved.append(Movement(report.unit, item.project, item.investor, before, item.stage, item.funds))
+            earlier = before.projects.get((report.unit, item.match_key))
+            stage = earlier.stage if earlier else None
+            if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and stage != item.stage):
+                moved.append(Movement(report.unit, item.project, item.investor, stage, item.stage, item.funds))
     return moved
 
 
@@ -387,46 +498,130 @@ def merge_plans(reports: list[Report]) -> list[Plan]:
 # ---------------------------------------------------------------- the briefing
 
 
-def build_briefing(reports: list[Report], config: Config, week: str, issue: int, date: dt.date) -> Briefing:
+class Tally:
+    """Reports folded per ISO week, plus the full reports of one week (the briefing's).
+
+    ``week`` fixes the week whose reports are kept; without it, the latest week seen is kept.
+    A report taken from the cache arrives as a :class:`Contribution` with its file's path;
+    for the kept week the caller then supplies the reports of :meth:`missing` (re-read).
+    """
+
+    def __init__(self, week: str | None = None):
+        self.folds: dict[tuple[int, int], Fold] = {}
+        self.keep = (int(week[:4]), int(week[6:])) if week else None
+        self.kept: list[Report | str] = []
+        self.kept_week: tuple[int, int] | None = None
+
+    def add(self, report: Report, path: str = "") -> Contribution:
+        """Fold in one validated report; returns its contribution."""
+        c = contribution(report)
+        self.add_contribution(c, report)
+        return c
+
+    def add_contribution(self, c: Contribution, report: Report | str) -> None:
+        """Fold in a contribution; ``report`` is the report itself or the path of its file."""
+        week = c.week
+        fold = self.folds.get(week)
+        if fold is None:
+            fold = self.folds[week] = Fold()
+        fold.add_contribution(c)
+        if self.keep is not None and week != self.keep:
+            return
+        if self.kept_week is None or week > self.kept_week:
+            self.kept, self.kept_week = [], week
+        if week == self.kept_week:
+            self.kept.append(report)
+
+    def missing(self) -> list[str]:
+        """Paths of the kept week's files that arrived only as contributions."""
+        return [item for item in self.kept if isinstance(item, str)]
+
+    def supply(self, reports: dict[str, Report]) -> None:
+        """The reports of :meth:`missing`, by path."""
+        self.kept = [reports[item] if isinstance(item, str) else item for item in self.kept]
+
+    def latest_week(self) -> str | None:
+        """The latest ISO week any report is for."""
+        if not self.folds:
+            return None
+        year, week = max(self.folds)
+        return f"{year}-W{week:02d}"
+
+    def has_week(self, week: str) -> bool:
+        """Whether any report is for ``week``."""
+        return (int(week[:4]), int(week[6:])) in self.folds
+
+    def combined(self, year: int, first: int, last: int) -> Fold:
+        """One fold of the weeks ``first..last`` of ISO ``year``."""
+        result = Fold()
+        for (y, w), part in sorted(self.folds.items()):
+            if y == year and first <= w <= last:
+                result.merge(part)
+        return result
+
+    def briefing(self, config: Config, week: str, issue: int, date: dt.date) -> Briefing:
+        """Compute every figure of the briefing for ``week`` (``YYYY-Www``)."""
+        year, week_no = int(week[:4]), int(week[6:])
+        if self.kept_week != (year, week_no):
+            raise ValueError(f"the reports of {week} were not kept")
+        if self.missing():
+            raise ValueError("the kept week's reports were not supplied")
+        units = config.unit_names
+        order = {unit: index for index, unit in enumerate(units)}
+        this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
+        week_fold = self.folds.get((year, week_no), Fold())
+        ytd = self.combined(year, 1, week_no - 1)
+        moved = movements(this_week, ytd)  # before this week's fold goes in
+        ytd.merge(week_fold)
+
+        week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
+        targets = config.targets.get(year, {})
+        rows = []
+        for unit in units:
+            row = UnitRow(unit, week_by_unit[unit], ytd_by_unit[unit], targets.get(unit))
+            if row.target:
+                row.completion = row.ytd.funds / row.target
+            rows.append(row)
+        rank_completion(rows)
+
+        ytd_totals = ytd.totals()
+        previous = self._last_year(config, year, week_no)
+        week_signings = [(r.unit, s) for r in this_week for s in r.signings]
+        return Briefing(
+            config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
+            week_start=dt.date.fromisocalendar(year, week_no, 1), week_end=dt.date.fromisocalendar(year, week_no, 7),
+            week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
+            industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
+            sections=[s for s in (UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week) if s.has_content],
+            quiet_units=[r.unit for r in this_week if not r.trips],
+            missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
+            week_signings=week_signings,
+            key_signings_week=[(unit, s) for unit, s in week_signings if s.key],
+            movements=moved,
+            fulfilment=ytd.fulfilment(),
+            growth={name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()},
+            previous=previous,
+            time_progress=time_progress(year, week_no),
+            plans=merge_plans(this_week),
+            has_targets=bool(targets),
+        )
+
+    def _last_year(self, config: Config, year: int, week_no: int) -> dict[str, Decimal | None]:
+        """Last year's 到位资金 and 区外到位资金 through the same ISO week: from last year's
+        reports when there are any up to that week, else from ``baseline``, else ``None``."""
+        previous = self.combined(year - 1, 1, min(week_no, weeks_in_year(year - 1)))
+        if previous.reports:
+            totals = previous.totals()
+            return {"funds": totals.funds, "external_funds": totals.external_funds}
+        for entry in config.baseline.get(year - 1, []):
+            if entry.week == week_no:
+                return {"funds": entry.funds, "external_funds": entry.external_funds}
+        return {"funds": None, "external_funds": None}
+
+
+def build_briefing(reports: Iterable[Report], config: Config, week: str, issue: int, date: dt.date) -> Briefing:
     """Compute every figure of the briefing for ``week`` (``YYYY-Www``) from all reports."""
-    year, week_no = int(week[:4]), int(week[6:])
-    units = config.unit_names
-    order = {unit: index for index, unit in enumerate(units)}
-    this_week = sorted(in_scope(reports, year, week_no, week_no), key=lambda r: order.get(r.unit, len(order)))
-    ytd = in_scope(reports, year, 1, week_no)
-    earlier = in_scope(reports, year, 1, week_no - 1)
-
-    week_by_unit = by_unit(this_week, units)
-    ytd_by_unit = by_unit(ytd, units)
-    targets = config.targets.get(year, {})
-    rows = []
-    for unit in units:
-        row = UnitRow(unit, week_by_unit[unit], ytd_by_unit[unit], targets.get(unit))
-        if row.target:
-            row.completion = row.ytd.funds / row.target
-        rows.append(row)
-    rank_completion(rows)
-
-    ytd_totals = figures(ytd)
-    previous = last_year(reports, config, year, week_no)
-    reported = {r.unit for r in this_week}
-    sections = [UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week]
-    week_signings = [(r.unit, s) for r in this_week for s in r.signings]
-    return Briefing(
-        config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
-        week_start=dt.date.fromisocalendar(year, week_no, 1), week_end=dt.date.fromisocalendar(year, week_no, 7),
-        week_totals=figures(this_week), ytd_totals=ytd_totals, units=rows,
-        industries=by_industry(ytd, config.industries), provinces=by_province(ytd),
-        sections=[s for s in sections if s.has_content],
-        quiet_units=[r.unit for r in this_week if not r.trips],
-        missing_units=[unit for unit in units if unit not in reported],
-        week_signings=week_signings,
-        key_signings_week=[(unit, s) for unit, s in week_signings if s.key],
-        movements=movements(this_week, earlier),
-        fulfilment=fulfilment(ytd),
-        growth={name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()},
-        previous=previous,
-        time_progress=time_progress(year, week_no),
-        plans=merge_plans(this_week),
-        has_targets=bool(targets),
-    )
+    tally = Tally(week)
+    for report in reports:
+        tally.add(report)
+    return tally.briefing(config, week, issue, date)

@@ -79,11 +79,17 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import find_reports, load_config, load_reports
+    from briefing.workspace import Discard, find_reports, load_config, load_reports, open_cache
 
     settings = load_config(config)
     targets = list(paths) or [config.parent / "entries"]
-    loaded = load_reports(find_reports(targets), settings)
+    files = find_reports(targets)
+    cache = open_cache(config)
+    try:
+        loaded = load_reports(files, settings, cache=cache, sink=Discard())
+    finally:
+        if cache is not None:
+            cache.close()
     for problem in loaded.problems:
         click.echo(str(problem))
     if loaded.errors:
@@ -121,8 +127,9 @@ def _parse_day(value: str | None):
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认是配置文件旁的 output")
 @click.option("--issue", type=click.IntRange(min=1), help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="印发日期，默认今天")
+@click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")
 def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
-          output: Path | None, issue: int | None, date: str | None) -> None:
+          output: Path | None, issue: int | None, date: str | None, no_cache: bool) -> None:
     """汇总报告，生成一周的招商工作简报，并列出生成的文件。
 
     有报告填写错误时不生成简报，而是列出错误（退出码 1）。
@@ -139,7 +146,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     chosen = _split_formats(formats)
     day = _parse_day(date)
     ws = open_workspace(config, entries, output)
-    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day):
+    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day, use_cache=not no_cache):
         click.echo(str(path))
 
 

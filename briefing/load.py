@@ -274,8 +274,6 @@ def parse_bytes(raw: bytes, path: str) -> Document:
         hints = lexical_hints(text)
         for line, col, message in hints:
             doc.problem(line, col, message)
-        if not text.strip() or _only_comments(text):
-            raise _Stop(1, 1, "文件是空的。请按模板填写报告（至少包括 unit、week、reporter）")
         try:
             root = _compose(text)
         except _Stop:
@@ -294,10 +292,6 @@ def parse_bytes(raw: bytes, path: str) -> Document:
         doc.problem(line, col, message)
     doc.root, doc.data = root, data
     return doc
-
-
-def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def read_file(path: str | Path, shown_as: str | None = None) -> Document:

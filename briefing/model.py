@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, Optional
@@ -63,6 +64,10 @@ def _scalar(value: Any) -> Any:
 
 def parse_text(value: Any) -> str:
     """A required piece of text: not empty after stripping."""
+    if type(value) is str:  # fast path: what the loader gives
+        text = value.strip()
+        if text and text.isprintable():
+            return text
     value = _scalar(value)
     if value is None:
         raise _fail("不能为空，请填写内容")
@@ -74,6 +79,8 @@ def parse_text(value: Any) -> str:
 
 def parse_optional_text(value: Any) -> str | None:
     """Optional text: empty becomes ``None``."""
+    if type(value) is str and value.isprintable():
+        return value.strip() or None
     value = _scalar(value)
     if value is None:
         return None
@@ -86,6 +93,10 @@ def _nfkc(value: str) -> str:
 
 def parse_money(value: Any) -> Decimal:
     """Money in 亿元: a number, or a string with 亿元/亿/万元/万/元; exact, never negative."""
+    if type(value) is str:
+        match = _MONEY.fullmatch(value)
+        if match:
+            return Decimal(match.group(1)).scaleb(_MONEY_SHIFT[match.group(2)])
     value = _scalar(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _fail("不能为空，请填写金额（单位亿元），没有请填 0")
@@ -130,6 +141,8 @@ _COUNT_UNIT = re.compile(r"(\d+)\s*(个|次|项|家|场|人|批|户|份|件)")
 
 def parse_count(value: Any) -> int:
     """A count (个, 次): a whole number, 0 or more."""
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
     value = _scalar(value)
     if value is None:
         raise _fail("不能为空，请填写整数，没有请填 0")
@@ -173,8 +186,16 @@ def parse_flag(value: Any) -> bool:
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def parse_date(value: Any) -> dt.date:
     """A date such as 2023-04-17 (also 2023/4/17 or 2023年4月17日)."""
+    if type(value) is str and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     value = _scalar(value)
     if isinstance(value, dt.date):
         return value
@@ -198,8 +219,13 @@ def weeks_in_year(year: int) -> int:
     return dt.date(year, 12, 28).isocalendar()[1]
 
 
+_ISO_WEEK = re.compile(r"\d{4}-W\d\d")
+
+
 def parse_week(value: Any) -> str:
     """An ISO week, normalised to ``YYYY-Www`` (``2023-W7`` and ``2023年第7周`` are accepted)."""
+    if type(value) is str and _ISO_WEEK.fullmatch(value) and 1 <= int(value[6:]) <= 52:
+        return value
     value = _scalar(value)
     if value is None:
         raise _fail("不能为空，请按 2023-W17 的形式填写周次")
@@ -280,7 +306,7 @@ class Trip(_Model):
     """返回日期，不能早于出发日期。例如：2023-04-21"""
     destinations: Annotated[list[Text], BeforeValidator(_text_list), Field(min_length=1)]
     """到访省市，至少一个，每个单独一行。例如：广东省佛山市"""
-    companies: TextList = []
+    companies: TextList = Field(default_factory=list)
     """拜访对接的企业，每家单独一行。例如：通威股份有限公司"""
     negotiated: Count
     """对接洽谈项目数（个），只填数字。例如：6"""
@@ -319,11 +345,6 @@ class Event(_Model):
     summary: OptText = None
     """活动简述。例如：现场签约项目 3 个"""
 
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _strip_kind(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
-
 
 class Signing(_Model):
     """签约项目（每条计 1 个）。"""
@@ -346,6 +367,11 @@ class Signing(_Model):
     def _known_industry(cls, value: str, info: ValidationInfo) -> str:
         return _check_industry(value, info)
 
+    @cached_property
+    def match_key(self) -> str:
+        """The project name as matched against 落实执行项目 (see :func:`project_key`)."""
+        return project_key(self.project)
+
 
 class Project(_Model):
     """落实执行项目的本周进展。"""
@@ -367,15 +393,12 @@ class Project(_Model):
     note: OptText = None
     """备注。例如：主体厂房封顶"""
 
-    @field_validator("kind", "origin", "stage", mode="before")
-    @classmethod
-    def _strip_choice(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
-
     @field_validator("origin", mode="before")
     @classmethod
     def _external_label(cls, value: Any, info: ValidationInfo) -> Any:
         config = _context_config(info)
+        if isinstance(value, str):
+            value = value.strip()
         if config is not None and isinstance(value, str):
             if value == config.external_label:
                 return "区外"
@@ -388,11 +411,19 @@ class Project(_Model):
     def _known_industry(cls, value: str | None, info: ValidationInfo) -> str | None:
         return None if value is None else _check_industry(value, info)
 
+    @cached_property
+    def match_key(self) -> str:
+        """The name as matched across weeks (see :func:`project_key`)."""
+        return project_key(self.project)
+
 
 def _check_industry(value: str, info: ValidationInfo) -> str:
     config = _context_config(info)
-    if config is None or value in config.industries:
+    if config is None:
         return value
+    known = config.industry_lookup.get(value)
+    if known is not None:
+        return known  # the config's own string: shared, not one copy per report
     raise _fail("“{value}”不是配置中的产业链{hint}", value=value, hint=_choices_hint(value, config.industries))
 
 
@@ -416,17 +447,17 @@ class Report(_Model):
     """填报人。例如：李四"""
     phone: OptText = None
     """联系电话。例如：0994-2345678"""
-    trips: Annotated[list[Trip], BeforeValidator(_items)] = []
+    trips: Annotated[list[Trip], BeforeValidator(_items)] = Field(default_factory=list)
     """本周领导带队外出招商，每次一条"""
-    events: Annotated[list[Event], BeforeValidator(_items)] = []
+    events: Annotated[list[Event], BeforeValidator(_items)] = Field(default_factory=list)
     """本周推介会、签约仪式、考察接待活动，每场一条"""
-    signings: Annotated[list[Signing], BeforeValidator(_items)] = []
+    signings: Annotated[list[Signing], BeforeValidator(_items)] = Field(default_factory=list)
     """本周签约项目，每个项目一条"""
-    projects: Annotated[list[Project], BeforeValidator(_items)] = []
+    projects: Annotated[list[Project], BeforeValidator(_items)] = Field(default_factory=list)
     """落实执行项目的本周进展，每个项目一条"""
-    highlights: TextList = []
+    highlights: TextList = Field(default_factory=list)
     """经验做法、工作亮点，每条一段。例如：建立“一项目一专班”推进机制"""
-    plans: TextList = []
+    plans: TextList = Field(default_factory=list)
     """下一步工作，每条一段。例如：赴江苏开展产业链精准招商"""
 
     @field_validator("unit")
@@ -446,7 +477,7 @@ class Report(_Model):
     def _projects_once(cls, projects: list[Project]) -> list[Project]:
         seen: dict[str, int] = {}
         for index, item in enumerate(projects):
-            name = project_key(item.project)
+            name = item.match_key
             if name in seen:
                 raise PydanticCustomError(
                     "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条），同一项目每周只报一条，请合并",
@@ -454,7 +485,7 @@ class Report(_Model):
             seen[name] = index
         return projects
 
-    @property
+    @cached_property
     def week_key(self) -> tuple[int, int]:
         """``(ISO year, ISO week)`` of this report."""
         return week_key(self.week)
@@ -462,7 +493,7 @@ class Report(_Model):
 
 def project_key(name: str) -> str:
     """How project names are matched across weeks: spacing and full/half width ignored."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 # ---------------------------------------------------------------- config
@@ -473,7 +504,7 @@ class UnitSpec(_Model):
 
     name: Text
     """单位名称，简报中使用。例如：木垒县"""
-    aliases: TextList = []
+    aliases: TextList = Field(default_factory=list)
     """别称，报告里写别称也算本单位。例如：木垒哈萨克自治县"""
 
 
@@ -491,11 +522,11 @@ class BaselineEntry(_Model):
 class Distribution(_Model):
     """报尾：报、送、发的单位和印发份数。"""
 
-    报: TextList = []
+    报: TextList = Field(default_factory=list)
     """报送的上级单位。例如：州党委、人大、政府、政协领导"""
-    送: TextList = []
+    送: TextList = Field(default_factory=list)
     """抄送单位。例如：自治区商务厅"""
-    发: TextList = []
+    发: TextList = Field(default_factory=list)
     """印发单位。例如：各县市（园区）商务主管部门"""
     copies: Optional[Count] = None
     """共印份数。例如：50"""
@@ -568,9 +599,15 @@ class Config(_Model):
         """Unit names in briefing order."""
         return [unit.name for unit in self.units]
 
+    @cached_property
+    def industry_lookup(self) -> dict[str, str]:
+        """Industry name → the config's own string for it."""
+        return {name: name for name in self.industries}
+
+    @cached_property
+    def _unit_lookup(self) -> dict[str, str]:
+        return {alias: unit.name for unit in self.units for alias in (unit.aliases + [unit.name])}
+
     def canonical_unit(self, name: str) -> str | None:
         """The unit's configured name for a name or alias, else ``None``."""
-        for unit in self.units:
-            if name == unit.name or name in unit.aliases:
-                return unit.name
-        return None
+        return self._unit_lookup.get(name)

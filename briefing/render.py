@@ -48,11 +48,20 @@ def find_template(name: str, workspace_templates: Path | None) -> Path:
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一 (for （一）-style headings, up to 99)."""
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 3000 → 三千 (for （一）-style headings)."""
     if n < 10:
         return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    text, zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            text += ("零" if zero and text else "") + _CN_DIGITS[digit] + name
+            zero = False
+        elif text:
+            zero = True
+    return text
 
 
 def oneline(text: str) -> str:

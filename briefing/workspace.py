@@ -5,10 +5,12 @@ Finds and validates every report, gathering all problems before failing once.
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -16,6 +18,10 @@ from briefing.errors import BriefingError, Problem
 from briefing.load import Document, locate, parse_bytes, read_file
 from briefing.messages import problems_from_errors
 from briefing.model import Config, Report
+
+if TYPE_CHECKING:
+    from briefing.aggregate import Contribution, Tally
+    from briefing.cache import ReportCache
 
 CONFIG_NAME = "briefing.yaml"
 REPORT_SUFFIXES = (".yaml", ".yml")
@@ -93,17 +99,17 @@ def open_workspace(config_path: str | os.PathLike, entries: str | os.PathLike | 
                      Path(output) if output is not None else root / "output")
 
 
-def find_reports(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def find_reports(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Report files named by ``paths``: files as given, folders searched recursively.
 
     Hidden files and folders (``.name``) and Office lock files (``~$name``) are skipped.
     Raises :class:`BriefingError` (exit 2) for a path that does not exist.
     """
-    found: list[Path] = []
+    found: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            found.append(path)
+            found.append(str(path))
         elif path.is_dir():
             found.extend(_walk(path))
         else:
@@ -111,13 +117,13 @@ def find_reports(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path) -> list[str]:
     result = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(REPORT_SUFFIXES) and not name.startswith((".", "~$")):
-                result.append(Path(current) / name)
+                result.append(os.path.join(current, name))
     return result
 
 
@@ -149,7 +155,8 @@ def _drop_blank_items(doc: Document) -> None:
     """One error for each template item left completely blank (instead of one per field)."""
     for section in SECTIONS:
         items = doc.data.get(section)
-        if not isinstance(items, list):
+        if not isinstance(items, list) or not any(
+                isinstance(item, dict) and all(_is_blank(v) for v in item.values()) for item in items):
             continue
         for index, item in enumerate(items):
             if isinstance(item, dict) and item and all(_is_blank(v) for v in item.values()):
@@ -166,32 +173,124 @@ def validate_bytes(raw: bytes, path: str, config: Config) -> tuple[Report | None
     return report, doc.problems
 
 
-def load_reports(files: Iterable[Path], config: Config) -> Loaded:
-    """Load and validate every file; also flag two files for the same unit and week."""
-    loaded = Loaded()
-    first_file: dict[tuple[str, str], str] = {}
-    for path in files:
-        loaded.files += 1
-        doc = read_file(path)
-        report = validate_document(doc, config)
-        loaded.problems.extend(doc.problems)
-        if report is None:
-            continue
-        key = (report.unit, report.week)
-        if key in first_file:
-            line, col = locate(doc.root, ("unit",))
-            loaded.problems.append(Problem(
-                doc.path, line, col,
-                f"与 {first_file[key]} 重复：两个文件都是“{report.unit}”{report.week} 的报告。"
-                "同一单位同一周只能保留一份，请删除或合并其中一个"))
-            continue
-        first_file[key] = doc.path
-        loaded.reports.append(report)
-        loaded.paths.append(doc.path)
+@contextmanager
+def _no_gc_pauses():
+    """Suspend the cyclic garbage collector while loading: the reports hold no cycles, and
+    repeated full collections over hundreds of thousands of live objects cost more than parsing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Discard:
+    """A sink for :func:`load_reports` that keeps nothing (for checking only)."""
+
+    def add(self, report: Report, path: str) -> "Contribution":
+        from briefing.aggregate import contribution
+
+        return contribution(report)
+
+    def add_contribution(self, c: "Contribution", report: object) -> None:
+        pass
+
+
+def load_reports(files: Iterable[str | os.PathLike], config: Config, cache: "ReportCache | None" = None,
+                 sink: "Tally | Discard | None" = None) -> Loaded:
+    """Load and validate every file; also flag two files for the same unit and week.
+
+    Without a ``sink``, valid reports are kept in ``Loaded.reports``.  With one (a
+    :class:`~briefing.aggregate.Tally`), they are folded into it one at a time and not kept, so
+    a province's year of reports need not be in memory at once; files unchanged since the
+    ``cache`` saw them arrive as contributions only.
+    """
+    if sink is None:
+        cache = None
+    with _no_gc_pauses():
+        loaded = _load_reports(files, config, cache, sink)
+    if cache is not None:
+        cache.save(final=True)
     return loaded
 
 
-def latest_week(reports: Iterable[Report]) -> str | None:
-    """The latest ISO week any report is for."""
-    weeks = [r.week for r in reports]
-    return max(weeks, key=lambda w: (int(w[:4]), int(w[6:]))) if weeks else None
+@dataclass
+class _File:
+    """One file as loaded: a fresh report or a cached contribution, its problems, and what
+    the cache needs to record it."""
+
+    report: Report | None = None
+    cached: object = None
+    problems: list[Problem] = field(default_factory=list)
+    root: object = None
+    stat: os.stat_result | None = None
+    raw: bytes = b""
+
+
+def _load_reports(files, config: Config, cache, sink) -> Loaded:
+    here = os.getcwd()  # cache keys are absolute paths; joining once is cheaper than abspath
+    loaded = Loaded()
+    first_file: dict[tuple[str, tuple[int, int]], str] = {}
+    for raw_path in files:
+        path = str(raw_path)
+        loaded.files += 1
+        one = _load_one(path, os.path.join(here, path), config, cache)
+        loaded.problems.extend(one.problems)
+        if one.report is None and one.cached is None:
+            continue
+        unit, week = (one.report.unit, one.report.week_key) if one.report is not None else (one.cached.unit, one.cached.week)
+        if (unit, week) in first_file:
+            line, col = locate(one.root if one.root is not None else read_file(path).root, ("unit",))
+            loaded.problems.append(Problem(
+                path, line, col,
+                f"与 {first_file[(unit, week)]} 重复：两个文件都是“{unit}”{week[0]}-W{week[1]:02d} 的报告。"
+                "同一单位同一周只能保留一份，请删除或合并其中一个"))
+            continue
+        first_file[(unit, week)] = path
+        if sink is None:
+            loaded.reports.append(one.report)
+            loaded.paths.append(path)
+        elif one.report is None:
+            sink.add_contribution(one.cached, path)
+        else:
+            c = sink.add(one.report, path)
+            if cache is not None:
+                cache.put(os.path.join(here, path), one.stat, one.raw, c)
+    return loaded
+
+
+def _load_one(path: str, key: str, config: Config, cache) -> _File:
+    """One file: from the cache (under ``key``) when unchanged, else parsed and validated."""
+    if cache is None:
+        doc = read_file(path)
+        return _File(validate_document(doc, config), None, doc.problems, doc.root)
+    try:
+        stat = os.stat(path)
+        cached, raw = cache.get(key, stat, lambda: _read(path))
+    except OSError:
+        return _File(problems=read_file(path).problems)  # says why it cannot be read
+    if cached is not None:
+        return _File(cached=cached)
+    doc = parse_bytes(raw, path)
+    report = validate_document(doc, config)
+    return _File(report, None, doc.problems, doc.root, stat, raw)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def open_cache(config_path: Path) -> "ReportCache | None":
+    """The report cache of the workspace of ``config_path`` (``None`` if switched off)."""
+    if os.environ.get("BRIEFING_NO_CACHE"):
+        return None
+    from briefing.cache import ReportCache
+
+    try:
+        config_bytes = Path(config_path).read_bytes()
+    except OSError:
+        return None
+    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes)

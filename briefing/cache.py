@@ -1,0 +1,164 @@
+"""A cache of validated reports inside the workspace (``.briefing/cache.sqlite``).
+
+What is cached for a valid file is its contribution to the figures
+(:class:`briefing.aggregate.Contribution`, plain tuples that reload fast); invalid files are
+never cached, so their problems are found again on every run.
+
+A file is taken from the cache when its size and modification time match what was recorded
+(and the time is not so recent that an edit in the same clock tick could hide), or else when
+the hash of its bytes matches.  The whole cache is dropped when the config, the package or the
+Python/pydantic version changes.  A missing, stale or damaged cache only means parsing again:
+any error here falls back to reading the files.  SQLite's locking keeps two builds at once safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = "1"
+BATCH = 1000             # entries written per transaction (bounds the memory held)
+RACY_NS = 2_000_000_000  # mtimes this close to the check are not trusted (coarse file-system clocks)
+
+
+def fingerprint(config_bytes: bytes) -> str:
+    """What the cached validation depends on besides the report itself."""
+    import pydantic
+
+    from briefing import __version__
+
+    parts = [FORMAT, __version__, sys.version, pydantic.VERSION]
+    return hashlib.sha256("\0".join(parts).encode() + b"\0" + config_bytes).hexdigest()
+
+
+def digest(raw: bytes) -> bytes:
+    """Content hash of a report file."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@dataclass
+class Entry:
+    """One cached file."""
+
+    size: int
+    mtime_ns: int
+    checked_ns: int
+    digest: bytes
+    payload: bytes
+
+
+class ReportCache:
+    """Validated reports keyed by absolute path; see the module docstring."""
+
+    def __init__(self, path: Path, config_bytes: bytes):
+        self.path = path
+        self.key = fingerprint(config_bytes)
+        self.entries: dict[str, Entry] = {}
+        self.pending: list[tuple] = []
+        self.seen: set[str] = set()
+        self.db: sqlite3.Connection | None = None
+        try:
+            self._open()
+        except (sqlite3.Error, OSError):
+            self._reset()
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS reports (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                        " checked_ns INTEGER, digest BLOB, payload BLOB)")
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self.key:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("DELETE FROM reports")
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.key,))
+        for path, size, mtime_ns, checked_ns, blob_digest, payload in self.db.execute("SELECT * FROM reports"):
+            self.entries[path] = Entry(size, mtime_ns, checked_ns, blob_digest, payload)
+
+    def _reset(self) -> None:
+        """A damaged cache file: start a new one (or run without a cache)."""
+        self.close()
+        self.entries.clear()
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+        try:
+            self._open()
+        except (sqlite3.Error, OSError):
+            self.db = None
+
+    def get(self, path: str, stat: os.stat_result, read) -> tuple[object | None, bytes | None]:
+        """``(value, None)`` from the cache, or ``(None, raw bytes)`` when the file must be parsed.
+
+        ``read`` reads the file's bytes (only called when the stat check is not enough).
+        """
+        key = str(path)
+        self.seen.add(key)
+        entry = self.entries.get(key)
+        if entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns \
+                and stat.st_mtime_ns + RACY_NS < entry.checked_ns:
+            report = _unpickle(entry.payload)
+            if report is not None:
+                return report, None
+        raw = read()
+        if entry is not None and entry.digest == digest(raw):
+            report = _unpickle(entry.payload)
+            if report is not None:
+                self.pending.append((key, stat.st_size, stat.st_mtime_ns, time.time_ns(), entry.digest, entry.payload))
+                return report, None
+        return None, raw
+
+    def put(self, path: str, stat: os.stat_result, raw: bytes, value: object) -> None:
+        """Record what a freshly validated file gave (written by :meth:`save`)."""
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending.append((str(path), stat.st_size, stat.st_mtime_ns, time.time_ns(), digest(raw), payload))
+        if len(self.pending) >= BATCH:
+            self.save()
+
+    def save(self, final: bool = False) -> None:
+        """Write the new entries in one transaction; a failure leaves the old cache usable.
+
+        ``final`` also forgets entries of files that no longer exist.
+        """
+        gone = [(key,) for key in self.entries.keys() - self.seen if not os.path.exists(key)] if final else []
+        if self.db is None or not (self.pending or gone):
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                if row is not None and row[0] == self.key:  # else another build's config won the race
+                    self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)", self.pending)
+                    self.db.executemany("DELETE FROM reports WHERE path = ?", gone)
+        except sqlite3.Error:
+            pass
+        finally:
+            self.pending.clear()
+
+    def close(self) -> None:
+        """Close the database."""
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+
+
+def _unpickle(payload: bytes) -> object | None:
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a damaged or incompatible entry is a cache miss
+        return None

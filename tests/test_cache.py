@@ -1,0 +1,148 @@
+"""The cache of validated reports: same output with or without it, never stale, never fatal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import briefing
+from briefing.build import build
+from briefing.errors import BriefingError
+from briefing.workspace import open_workspace
+
+from conftest import SMALL_CONFIG
+
+WEEK = "2023-W02"
+
+
+def _md(config_path, use_cache=True, out=None) -> str:
+    ws = open_workspace(config_path, output=out)
+    [path] = build(ws, week=WEEK, formats=["md"], issue=1, date=dt.date(2023, 1, 16), use_cache=use_cache)
+    return path.read_text(encoding="utf-8")
+
+
+def _cache(config_path) -> Path:
+    return config_path.parent / ".briefing" / "cache.sqlite"
+
+
+def _rows(config_path) -> int:
+    with sqlite3.connect(_cache(config_path)) as db:
+        return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+
+
+def test_cached_and_uncached_builds_are_byte_identical(small, sample):
+    for config in (small, sample):
+        week = None if config == sample else WEEK
+        ws = open_workspace(config)
+        outputs = []
+        for use_cache in (False, True, True):  # no cache, cold cache, warm cache
+            [path] = build(ws, week=week, formats=["md"], issue=1, date=dt.date(2023, 5, 5), use_cache=use_cache)
+            outputs.append(path.read_bytes())
+        assert outputs[0] == outputs[1] == outputs[2]
+    assert _rows(small) == 5
+
+
+def test_a_report_edited_between_builds_is_picked_up(small):
+    before = _md(small)
+    path = small.parent / "entries" / "2023-W02" / "B县.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "investment: 10\n" in text
+    path.write_text(text.replace("investment: 10\n", "investment: 20\n"), encoding="utf-8")  # same size
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    after = _md(small)
+    assert "总投资10亿元：风电项目" in before and "总投资20亿元：风电项目" in after
+    assert after == _md(small, use_cache=False)
+
+
+def test_same_size_and_mtime_within_the_racy_window_is_rechecked(small):
+    _md(small)                               # caches files written moments ago
+    path = small.parent / "entries" / "2023-W02" / "B县.yaml"
+    stat = os.stat(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("investment: 10\n", "investment: 30\n"),
+                    encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    assert "总投资30亿元：风电项目" in _md(small)
+
+
+def test_touched_but_unchanged_files_are_reused(small, monkeypatch):
+    _md(small)
+    for path in (small.parent / "entries").rglob("*.yaml"):
+        os.utime(path)  # new mtime, same bytes
+    calls = []
+    import briefing.workspace as workspace
+
+    original = workspace.validate_document
+    monkeypatch.setattr(workspace, "validate_document", lambda doc, config: calls.append(doc.path) or original(doc, config))
+    _md(small)
+    # only the briefing week's two files are read again in full (for their text); none of the others
+    assert sorted(Path(p).name for p in calls) == ["A县.yaml", "B县.yaml"]
+
+
+def test_config_change_invalidates_the_cache(small):
+    _md(small)
+    small.write_text(SMALL_CONFIG.replace("industries: [新能源, 新材料]", "industries: [新能源]"), encoding="utf-8")
+    with pytest.raises(BriefingError) as error:
+        _md(small)
+    assert any("新材料" in p.message for p in error.value.problems)
+
+
+def test_package_version_change_invalidates_the_cache(small, monkeypatch):
+    _md(small)
+    assert _rows(small) == 5
+    monkeypatch.setattr(briefing, "__version__", "99.0")
+    from briefing.workspace import open_cache
+
+    cache = open_cache(small)
+    assert cache.entries == {}
+    cache.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad payload", "empty file", "locked-out table"])
+def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
+    expected = _md(small, use_cache=False)
+    _md(small)
+    db_path = _cache(small)
+    if damage == "garbage":
+        db_path.write_bytes(b"this is not a database" * 100)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    elif damage == "bad payload":
+        with sqlite3.connect(db_path) as db:
+            db.execute("UPDATE reports SET payload = x'80049500'")
+    elif damage == "empty file":
+        db_path.write_bytes(b"")
+    else:
+        with sqlite3.connect(db_path) as db:
+            db.execute("DROP TABLE reports")
+            db.execute("CREATE TABLE reports (nonsense TEXT)")
+    assert _md(small) == expected
+    assert _md(small) == expected
+
+
+def test_two_builds_at_once_do_not_corrupt_the_cache(sample, tmp_path):
+    script = textwrap.dedent(f"""
+        import datetime as dt, sys
+        from briefing.build import build
+        from briefing.workspace import open_workspace
+        ws = open_workspace({str(sample)!r}, output=sys.argv[1])
+        build(ws, formats=["md"], issue=1, date=dt.date(2023, 5, 5))
+    """)
+    outs = [tmp_path / "a", tmp_path / "b"]
+    processes = [subprocess.Popen([sys.executable, "-c", script, str(out)]) for out in outs]
+    assert [p.wait(timeout=300) for p in processes] == [0, 0]
+    texts = [next(out.iterdir()).read_bytes() for out in outs]
+    assert texts[0] == texts[1]
+    with sqlite3.connect(_cache(sample)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _rows(sample) == len(list((sample.parent / "entries").rglob("*.yaml")))
+    ws = open_workspace(sample, output=tmp_path / "c")
+    [path] = build(ws, formats=["md"], issue=1, date=dt.date(2023, 5, 5))
+    assert path.read_bytes() == texts[0]
