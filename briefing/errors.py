@@ -7,14 +7,13 @@ collects problems and raises a single :class:`BriefingError` once, after checkin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple  # not dataclasses: it imports inspect, and this loads with --help
 
 ERROR = "错误"
 WARNING = "警告"
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One diagnostic about one place in one file (1-based line and column)."""
 
     path: str
