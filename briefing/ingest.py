@@ -325,6 +325,7 @@ class Ingest:
 
     def __enter__(self) -> "Ingest":
         self._lock.__enter__()
+        self._load_log()  # again, now that no other ingest can be writing it
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -452,8 +453,8 @@ class Ingest:
                 return []
         twin = self.message_ids.get((letter.message_id, letter.sender)) if letter.message_id else None
         if record is None and twin is not None and twin.sha256 != letter.sha256:
-            record = LogRecord(kind="message", outcome=DUPLICATE, duplicate_of=twin.message,
-                               notes=[f"与 {twin.message} 是同一封邮件（Message-ID 相同），未改动"], **base)
+            record = LogRecord(kind="message", outcome=DUPLICATE, duplicate_of=twin.message, notes=[
+                f"与第 {twin.seq} 封收到的邮件（主题“{twin.subject}”）是同一封（Message-ID 相同），未改动"], **base)
         if record is None and not letter.parts:
             notes = [f"附件“{name}”不是 .yaml 报告文件" for name in letter.others] or ["邮件中没有附件"]
             record = LogRecord(kind="message", outcome=EMPTY, notes=notes + self._defects(letter), **base)
@@ -487,6 +488,13 @@ class Ingest:
         record = LogRecord(kind="report", outcome=REJECTED, part=part.index, attachment=part.name,
                            notes=list(part.notes) + self._defects(letter), **base)
         allowed = self.allowed_units(letter.sender)
+        if allowed is not None and part.forwarded and part.forwarded != letter.sender:
+            # a forward: the original author's address counts too (the bureau's own clerk, or a
+            # colleague, forwarding a unit's mail); a From header is as easy to forge either way
+            extra = [u for u in self.allowed_units(part.forwarded) or [] if u not in allowed]
+            if extra:
+                record.notes.append(f"转发的原邮件发件人 {part.forwarded} 登记为{'、'.join(extra)}的报送邮箱")
+            allowed = allowed + extra
         report, doc = None, None
         if part.data is not None:
             doc = parse_bytes(part.data, part.name)

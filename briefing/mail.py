@@ -14,7 +14,8 @@ with the labelled charset and drops what does not fit:
 
 Attachment bytes come from ``get_payload(decode=True)`` and are decoded later by the report
 loader (:func:`briefing.load.decode`), never by the MIME label.  Every ``.yaml``/``.yml`` part
-is taken, at any depth (``walk()``), so forwarded messages count too.
+is taken, at any depth (a ``walk()`` that remembers the From of each forwarded message), so
+forwarded messages count too.
 
 Nothing here raises for bad input: a message that cannot be read at all comes back with
 :attr:`Letter.broken` set.
@@ -232,6 +233,8 @@ class Part:
     refused: str | None = None
     """Why the part cannot be read as a report (compressed, too large), in Chinese."""
     notes: list[str] = field(default_factory=list)
+    forwarded: str | None = None
+    """The From address of the forwarded message the part sits in, if any."""
 
 
 @dataclass
@@ -386,9 +389,23 @@ def _read_headers(msg: email.message.Message, letter: Letter) -> None:
     letter.automatic = _automatic(msg, letter.sender)
 
 
+def _walk(msg: email.message.Message, forwarded_by: str | None = None):
+    """``msg.walk()`` that also tells, for each part, the From address of the forwarded message
+    (``message/rfc822``) it sits in, if any."""
+    yield msg, forwarded_by
+    if msg.is_multipart():
+        inner = msg.get_content_type() == "message/rfc822"
+        for sub in msg.get_payload():
+            origin = forwarded_by
+            if inner:
+                raw = raw_header(sub, "from")
+                origin = parse_sender(_from_raw(raw))[0] if raw is not None else None
+            yield from _walk(sub, origin)
+
+
 def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
     index = 0
-    for part in msg.walk():
+    for part, forwarded in _walk(msg):
         for defect in getattr(part, "defects", []):
             label = _DEFECT_NAMES.get(type(defect).__name__)
             if label and label not in letter.defects:
@@ -401,7 +418,7 @@ def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
         shown = safe_name(name) if name else ""
         lower = shown.lower().rstrip()
         if lower.endswith(REPORT_SUFFIXES) or (not name and ctype in YAML_TYPES):
-            item = Part(index=index, name=shown or f"附件{index}.yaml")
+            item = Part(index=index, name=shown or f"附件{index}.yaml", forwarded=forwarded)
             if name and re.search(r"[\\/]|\.\.", name):
                 item.notes.append(f"附件名“{_clean(name, 80)}”含有文件夹路径，已忽略；报告按内容中的 unit 和 week 存放")
             item.data, item.refused = _payload(part, limit)

@@ -441,3 +441,46 @@ def test_take_reports_an_unreadable_source_without_logging(ws, tmp_path):
         handled = engine.take(Incoming(origin="locked.eml", load=boom))
     assert handled.error and "Permission denied" in handled.error
     assert read_log(ws.parent / ".briefing") == []
+
+
+def test_a_forward_counts_for_the_original_author_too(tmp_path, ws):
+    from email.message import EmailMessage
+
+    def forward(outer_from: str, inner_from: str, ident: str) -> bytes:
+        inner = EmailMessage()
+        inner["From"], inner["Subject"], inner["Message-ID"] = inner_from, "A县周报", f"<{ident}-in@x>"
+        inner["Date"] = "Wed, 26 Apr 2023 09:00:00 +0800"
+        inner.set_content("见附件")
+        inner.add_attachment(mailcorpus.A_V1, maintype="application", subtype="octet-stream", filename="A县.yaml")
+        outer = EmailMessage()
+        outer["From"], outer["Subject"], outer["Message-ID"] = outer_from, "Fwd: A县周报", f"<{ident}@x>"
+        outer["Date"] = "Wed, 26 Apr 2023 10:00:00 +0800"
+        outer.set_content("转发")
+        outer.add_attachment(inner)
+        return outer.as_bytes()
+
+    (tmp_path / "clerk.eml").write_bytes(forward("clerk@bureau.example", mailcorpus.A, "f1"))
+    (tmp_path / "forged.eml").write_bytes(forward("clerk@bureau.example", "nobody@attacker.example", "f2"))
+    assert invoke("ingest", "--config", ws, tmp_path / "clerk.eml", tmp_path / "forged.eml").exit_code == 0
+    clerk, forged = read_log(ws.parent / ".briefing")
+    assert (clerk.outcome, clerk.unit, clerk.sender) == ("accepted", "A县", "clerk@bureau.example")
+    assert "转发的原邮件发件人 a@county.example 登记为A县的报送邮箱" in clerk.notes
+    assert forged.outcome == "quarantined"
+
+
+def test_the_mail_guide_config_example_is_valid():
+    import re
+
+    from briefing.load import parse_bytes
+    from briefing.model import Config
+    from conftest import REPO
+
+    guide = (REPO / "docs" / "邮件报送.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", guide, re.S).group(1)
+    text = (REPO / "briefing.yaml").read_text(encoding="utf-8") + "\n" + example
+    doc = parse_bytes(text.encode("utf-8"), "briefing.yaml")
+    assert not doc.problems
+    config = Config.model_validate(doc.data)
+    assert config.senders["呼图壁县"] == ["htb@example.gov.cn", "htb_zs@163.com"]
+    assert config.mail.imap.move_to == "已导入" and config.mail.smtp.effective_port == 465
+    assert config.mail.attachment_limit == 5 * 1024 * 1024
