@@ -163,7 +163,7 @@ def _run(engine: Ingest, box, settings: ImapSettings, progress: Progress) -> Non
             f"邮箱 {settings.host} 不支持给邮件加自定义标记，已导入的邮件不做标记（程序自己记住已导入的邮件）；"
             "也可以在 mail.imap 中设置 move_to，把导入过的邮件移到别的邮件夹")
     criteria = "UNDELETED" if moving or not keywords else f"UNDELETED UNKEYWORD {KEYWORD}"
-    uids = box.uids(criteria)
+    uids = box.uids(criteria, charset=None)  # some servers refuse an explicit CHARSET
     pending = [uid for uid in uids if uid not in done]
     _mark(box, [uid for uid in uids if uid in done], settings, keywords)  # stopped before marking last time
     with progress(len(pending), f"收取 {settings.folder}") as advance:

@@ -34,6 +34,7 @@ import time
 import unicodedata
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, fields
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Sequence
 
@@ -312,8 +313,8 @@ class Ingest:
         self.state = Path(ws.state).resolve()
         self.log_file = self.state / LOG_NAME
         self.limit = self.config.mail.attachment_limit
-        self.senders: dict[str, set[str]] = {
-            unit: {address.strip().lower() for address in addresses}
+        self.senders: dict[str, set[str]] = {  # "张三 <a@b.cn>" in the config counts as a@b.cn
+            unit: {parseaddr(address)[1].strip().lower() for address in addresses}
             for unit, addresses in self.config.senders.items()}
         self.result = IngestResult()
         if not any(self.senders.values()):

@@ -379,7 +379,8 @@ def read_letter(raw: bytes, limit: int) -> Letter:
 
 def _read_headers(msg: email.message.Message, letter: Letter) -> None:
     if not msg.keys() or not any(raw_header(msg, name) is not None for name in ("from", "date", "subject", "message-id")):
-        letter.broken = "这不是一封邮件（没有发件人、日期、主题等邮件头）"
+        letter.broken = ("这不是一封邮件（没有发件人、日期、主题等邮件头）。报告文件本身请直接放进 entries 文件夹，"
+                         "或用 briefing validate 检查")
     letter.message_id = _message_id(msg)
     letter.date = parse_date(header_text(msg, "date"))
     from_raw = raw_header(msg, "from")

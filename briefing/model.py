@@ -650,6 +650,18 @@ class Config(_Model):
     mail: MailSettings = MailSettings()
     """邮件报送设置（见 docs/邮件报送.md）"""
 
+    @field_validator("senders")
+    @classmethod
+    def _addresses(cls, senders: dict[str, list[str]]) -> dict[str, list[str]]:
+        from email.utils import parseaddr
+
+        for unit, addresses in senders.items():
+            for index, address in enumerate(addresses):
+                if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", parseaddr(address)[1]):
+                    raise PydanticCustomError("briefing", "“{value}”不是邮箱地址，应写成 htb@example.gov.cn 的形式",
+                                              {"value": address, "at": (unit, index)})
+        return senders
+
     @field_validator("units", mode="before")
     @classmethod
     def _unit_strings(cls, value: Any) -> Any:

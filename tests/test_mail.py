@@ -484,3 +484,13 @@ def test_the_mail_guide_config_example_is_valid():
     assert config.senders["呼图壁县"] == ["htb@example.gov.cn", "htb_zs@163.com"]
     assert config.mail.imap.move_to == "已导入" and config.mail.smtp.effective_port == 465
     assert config.mail.attachment_limit == 5 * 1024 * 1024
+
+
+def test_sender_addresses_in_the_config_are_checked_and_may_carry_a_name(tmp_path, corpus):
+    bad = write_workspace(tmp_path / "bad", config=SMALL_CONFIG + "senders:\n  A县: [a.county.example]\n", reports={})
+    result = invoke("validate", "--config", bad)
+    assert result.exit_code == 1 and f"{bad}:26:8: 错误:" in result.output and "“a.county.example”不是邮箱地址" in result.output
+    named = write_workspace(tmp_path / "named", config=mailcorpus.CONFIG.replace(
+        "A县: [a@county.example]", "A县: ['甲 <A@County.Example>']"))
+    assert invoke("ingest", "--config", named, corpus.eml).exit_code == 0
+    assert (named.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
