@@ -302,12 +302,13 @@ def _message_id(msg: email.message.Message) -> str | None:
 
 
 def _automatic(msg: email.message.Message, sender: str | None) -> bool:
-    auto = header_text(msg, "auto-submitted").lower()
-    precedence = header_text(msg, "precedence").lower()
-    local = (sender or "").split("@")[0]
-    return ((auto not in ("", "no")) or precedence in ("bulk", "junk", "list")
-            or local in ("mailer-daemon", "postmaster") or sender is None and "daemon" in header_text(msg, "from").lower()
-            or _safe(lambda: msg.get_content_type(), "") == "multipart/report")
+    if header_text(msg, "auto-submitted").lower() not in ("", "no"):
+        return True
+    if header_text(msg, "precedence").lower() in ("bulk", "junk", "list"):
+        return True
+    if (sender or "").split("@")[0] in ("mailer-daemon", "postmaster"):
+        return True
+    return _safe(msg.get_content_type, "") == "multipart/report"  # a bounce
 
 
 def _safe(function: Callable, default):

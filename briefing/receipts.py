@@ -87,7 +87,7 @@ def compose(handled: Handled, settings: SmtpSettings, bureau: str, now: dt.datet
         message["In-Reply-To"] = letter.message_id
         message["References"] = letter.message_id
     message["Auto-Submitted"] = "auto-replied"
-    message.set_content("\n".join(body), charset="utf-8")
+    message.set_content("\n".join(body), charset="utf-8", cte="base64")  # no 8BITMIME needed
     return message
 
 
