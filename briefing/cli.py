@@ -142,7 +142,6 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
         click.echo(str(path))
 
 
-
 @cli.command()
 @_config_option
 @click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
@@ -195,6 +194,7 @@ def _progress(total: int, label: str):
             yield lambda: progress.update(1)
 
     return bar()
+
 
 def main() -> None:
     """Console-script entry point."""

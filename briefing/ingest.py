@@ -32,11 +32,11 @@ import os
 import re
 import time
 import unicodedata
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterable, Iterator, Sequence
+from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
@@ -709,7 +709,7 @@ def summary(result: IngestResult) -> str:
             lines.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1])
     skipped = sum(1 for h in result.handled if h.skipped)
     total = len(result.handled)
-    head = f"共读取 {total} 封邮件"
+    head = f"共读取 {total} 封邮件" if total else "没有新邮件"
     if skipped and skipped == total:
         head += "，都已导入过，本次没有变化"
     elif skipped:
