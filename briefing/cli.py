@@ -233,6 +233,60 @@ def schema(config: Path, output: Path | None) -> None:
         click.echo(str(output))
 
 
+@cli.command()
+@_config_option
+@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
+@click.option("--imap", "use_imap", is_flag=True, help="从 briefing.yaml 中 mail.imap 设置的邮箱收取新邮件")
+@click.option("--reply", is_flag=True, help="给每位发件人发送回执（用 mail.smtp 的设置）")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sources: tuple[Path, ...]) -> None:
+    """导入各单位用电子邮件报送的报告：取出 .yaml 附件，检查后按内容存入 entries/周次/单位.yaml。
+
+    SOURCES 可以是 .eml 邮件文件、mbox 邮箱文件或 Maildir 邮件文件夹；用 --imap 直接收取邮箱。
+
+    每封邮件的原件都保存在 archive/mail/，结果记入 .briefing/ingest.jsonl；同样的邮件导入两次不会重复入库。
+
+    邮箱密码（授权码）默认从环境变量 BRIEFING_IMAP_PASSWORD、BRIEFING_SMTP_PASSWORD 读取，没有时提示输入。
+    设置方法见 docs/邮件报送.md。
+
+    \b
+    示例：
+      briefing ingest 收件箱.mbox
+      briefing ingest D:\\邮件\\呼图壁县第17周.eml
+      briefing ingest --imap --reply
+    """
+    from briefing.ingest import password_for, run, summary
+    from briefing.workspace import open_workspace
+
+    if not sources and not use_imap:
+        raise BriefingError("请指定要导入的邮件文件、mbox 文件或 Maildir 文件夹，或用 --imap 从邮箱收取", exit_code=2)
+    ws = open_workspace(config, entries)
+    ask = (lambda label: click.prompt(label, hide_input=True, err=True)) if sys.stdin.isatty() else None
+    mail = ws.config.mail
+    imap_password = password_for(mail.imap, ask) if use_imap and mail.imap else None
+    smtp_password = password_for(mail.smtp, ask) if reply and mail.smtp and mail.smtp.user else None
+    result = run(ws, sources, use_imap=use_imap, imap_password=imap_password, reply=reply,
+                 smtp_password=smtp_password, progress=_progress)
+    for warning in result.warnings:
+        click.secho(f"注意：{warning}", fg="yellow", err=True)
+    click.echo(summary(result))
+
+
+def _progress(total: int, label: str):
+    """A progress bar on stderr for ``briefing ingest``, when stderr is a terminal."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        if not sys.stderr.isatty():
+            yield lambda: None
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as progress:
+            yield lambda: progress.update(1)
+
+    return bar()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="briefing")

@@ -15,7 +15,7 @@ import re
 from functools import cached_property
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from pydantic import (
     BaseModel,
@@ -532,6 +532,135 @@ class Distribution(_Model):
     """共印份数。例如：50"""
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)(kib|kb|k|mib|mb|m|b)?")
+_SIZE_SHIFT = {"b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024 ** 2, "mb": 1024 ** 2, "mib": 1024 ** 2}
+
+
+def parse_size(value: Any) -> int:
+    """A size in bytes: a plain number means MB; ``512KB``, ``5MB``, ``5 MiB`` are accepted."""
+    value = _scalar(value)
+    if value is None or isinstance(value, bool):
+        raise _fail("应为大小，例如 5MB 或 512KB")
+    text = _nfkc(str(value)).lower()
+    match = _SIZE.fullmatch(text)
+    if not match:
+        raise _fail("应为大小，例如 5MB 或 512KB，实际是“{value}”", value=str(value))
+    size = int(Decimal(match.group(1)) * _SIZE_SHIFT[match.group(2) or "m"])
+    if size <= 0:
+        raise _fail("大小应大于 0，例如 5MB")
+    return size
+
+
+def _port(value: Any) -> int:
+    number = parse_count(value)
+    if not 1 <= number <= 65535:
+        raise _fail("端口应为 1～65535 之间的整数，实际是 {value}", value=number)
+    return number
+
+
+Port = Annotated[int, BeforeValidator(_port), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 65535})]
+Size = Annotated[int, BeforeValidator(parse_size), WithJsonSchema({"type": ["integer", "string"]})]
+
+
+class _Server(_Model):
+    """Shared checks of the IMAP and SMTP settings."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            env = data.get("password_env") or cls.model_fields["password_env"].default
+            raise PydanticCustomError(
+                "briefing", "密码不能写在配置文件里（别人打开文件就能看到）。请删除这一行，"
+                "改为设置环境变量 {env}，或者运行时按提示输入", {"env": env, "at": ("password",)})
+        return data
+
+    @model_validator(mode="after")
+    def _one_encryption(self) -> Any:
+        if self.ssl and self.starttls:
+            raise PydanticCustomError("briefing", "ssl 和 starttls 只能选一个：端口 {ssl_port} 用 ssl: true；"
+                                      "端口 {tls_port} 用 starttls: true，同时写 ssl: false",
+                                      {"ssl_port": self.SSL_PORT, "tls_port": self.STARTTLS_PORT, "at": ("starttls",)})
+        return self
+
+    SSL_PORT: ClassVar[int] = 0
+    STARTTLS_PORT: ClassVar[int] = 0
+    PLAIN_PORT: ClassVar[int] = 0
+
+    @property
+    def effective_port(self) -> int:
+        """The configured port, else the usual one for the chosen encryption."""
+        if self.port is not None:
+            return self.port
+        return self.SSL_PORT if self.ssl else self.STARTTLS_PORT if self.starttls else self.PLAIN_PORT
+
+
+class ImapSettings(_Server):
+    """收取报送邮件的 IMAP 邮箱。"""
+
+    host: Text
+    """IMAP 服务器地址。收件服务器的域名。例如：imap.163.com"""
+    port: Optional[Port] = None
+    """端口。不填时 ssl 用 993，否则用 143。例如：993"""
+    ssl: Flag = True
+    """SSL 加密。是否用 SSL 加密连接，填 true 或 false。例如：true"""
+    starttls: Flag = False
+    """STARTTLS 加密。在普通端口上升级为加密连接，此时 ssl 写 false。例如：false"""
+    user: Text
+    """登录用户名。一般是完整的邮箱地址。例如：zsj_baosong@163.com"""
+    folder: Text = "INBOX"
+    """邮件夹。收取哪个邮件夹，默认是收件箱 INBOX。例如：INBOX"""
+    password_env: Text = "BRIEFING_IMAP_PASSWORD"
+    """密码环境变量。存放密码（授权码）的环境变量名，没有设置时运行时提示输入。例如：BRIEFING_IMAP_PASSWORD"""
+    move_to: OptText = None
+    """导入后移到。导入后把邮件移到这个邮件夹（不存在会自动建立），不填则留在原处只做标记。例如：已导入"""
+
+    SSL_PORT: ClassVar[int] = 993
+    STARTTLS_PORT: ClassVar[int] = 143
+    PLAIN_PORT: ClassVar[int] = 143
+
+
+class SmtpSettings(_Server):
+    """发送回执的 SMTP 服务器。"""
+
+    host: Text
+    """SMTP 服务器地址。发件服务器的域名。例如：smtp.163.com"""
+    port: Optional[Port] = None
+    """端口。不填时 ssl 用 465，starttls 用 587，否则用 25。例如：465"""
+    ssl: Flag = True
+    """SSL 加密。是否用 SSL 加密连接，填 true 或 false。例如：true"""
+    starttls: Flag = False
+    """STARTTLS 加密。在普通端口上升级为加密连接，此时 ssl 写 false。例如：false"""
+    user: OptText = None
+    """登录用户名。一般是完整的邮箱地址；服务器不需要登录时不填。例如：zsj_baosong@163.com"""
+    sender: OptText = None
+    """回执发件地址。不填时用 user。例如：zsj_baosong@163.com"""
+    password_env: Text = "BRIEFING_SMTP_PASSWORD"
+    """密码环境变量。存放密码（授权码）的环境变量名，没有设置时运行时提示输入。例如：BRIEFING_SMTP_PASSWORD"""
+
+    SSL_PORT: ClassVar[int] = 465
+    STARTTLS_PORT: ClassVar[int] = 587
+    PLAIN_PORT: ClassVar[int] = 25
+
+    @model_validator(mode="after")
+    def _has_sender(self) -> "SmtpSettings":
+        if not (self.sender or self.user):
+            raise PydanticCustomError("briefing", "请填写回执的发件地址 sender（或登录用户名 user）",
+                                      {"at": ("sender",)})
+        return self
+
+
+class MailSettings(_Model):
+    """邮件报送设置：收件邮箱、回执发送和附件大小上限。"""
+
+    imap: Optional[ImapSettings] = None
+    """收件邮箱。收取报送邮件的 IMAP 邮箱，使用 briefing ingest --imap 时需要"""
+    smtp: Optional[SmtpSettings] = None
+    """回执发送。发送回执的 SMTP 服务器，使用 briefing ingest --reply 时需要"""
+    attachment_limit: Size = 5 * 1024 * 1024
+    """附件大小上限。单个附件超过这个大小就不导入，纯数字表示 MB。例如：5MB"""
+
+
 class Config(_Model):
     """简报配置（briefing.yaml）。"""
 
@@ -557,8 +686,20 @@ class Config(_Model):
     """报尾"""
     senders: dict[str, TextList] = {}
     """各单位允许报送的邮箱地址"""
-    mail: Optional[dict[str, Any]] = None
-    """收发邮件设置（见邮件说明）"""
+    mail: MailSettings = MailSettings()
+    """邮件报送设置（见 docs/邮件报送.md）"""
+
+    @field_validator("senders")
+    @classmethod
+    def _addresses(cls, senders: dict[str, list[str]]) -> dict[str, list[str]]:
+        from email.utils import parseaddr
+
+        for unit, addresses in senders.items():
+            for index, address in enumerate(addresses):
+                if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", parseaddr(address)[1]):
+                    raise PydanticCustomError("briefing", "“{value}”不是邮箱地址，应写成 htb@example.gov.cn 的形式",
+                                              {"value": address, "at": (unit, index)})
+        return senders
 
     @field_validator("units", mode="before")
     @classmethod
