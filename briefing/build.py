@@ -11,7 +11,7 @@ from briefing.aggregate import Briefing, Tally
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError
 from briefing.model import parse_week
-from briefing.numbering import issue_number
+from briefing.numbering import issue_number, record_build
 from briefing.workspace import Loaded, Workspace, find_reports, load_reports, open_cache
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
@@ -119,4 +119,5 @@ def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None 
     for ext in formats or DEFAULT_FORMATS:
         data = RENDERERS[ext](b, ws)
         written.append(write_bytes(ws.output / output_name(b, ext), data))
+    record_build(ws.state, b.week)
     return written

@@ -59,8 +59,12 @@ def cli() -> None:
     \b
     常用命令：
       briefing init 目录名      新建工作目录（配置、模板、文件夹）
+      briefing ingest --imap   收取各单位用邮件报送的报告
+      briefing status          查看本周谁已报送、谁未报送
+      briefing remind --send   给未报送的单位发催报邮件
       briefing validate        检查报告是否填写正确
       briefing build           生成最新一周的简报（在 output/ 文件夹）
+      briefing new 单位 --week 2023-W17 -o 单位.yaml   生成空白周报发给县市
     """
 
 
@@ -270,6 +274,74 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sour
     for warning in result.warnings:
         click.secho(f"注意：{warning}", fg="yellow", err=True)
     click.echo(summary(result))
+
+
+@cli.command()
+@_config_option
+@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--missing", is_flag=True, help="只列出未报送的单位名称，每行一个（供脚本使用）")
+def status(config: Path, week: str | None, missing: bool) -> None:
+    """查看各单位某一周的报送情况：是否报送、何时由谁报送、记录条数、有无错误、是否迟报更正。
+
+    退出码总是 0。
+
+    \b
+    示例：
+      briefing status
+      briefing status --week 2023-W17
+      briefing status --week 2023-W17 --missing
+    """
+    from briefing.build import normalise_week
+    from briefing.status import status_table, week_status
+    from briefing.workspace import open_workspace
+
+    result = week_status(open_workspace(config), normalise_week(week) if week else None)
+    if missing:
+        for unit in result.missing:
+            click.echo(unit)
+    else:
+        click.echo(status_table(result))
+
+
+@cli.command()
+@_config_option
+@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--send", is_flag=True, help="真正发送（不加时只显示将要发送的内容）")
+def remind(config: Path, week: str | None, send: bool) -> None:
+    """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的空白周报。
+
+    不加 --send 时只预览，不发送。收件地址取自 briefing.yaml 的 senders，发件服务器取自 mail.smtp。
+
+    \b
+    示例：
+      briefing remind --week 2023-W17
+      briefing remind --week 2023-W17 --send
+    """
+    from briefing.build import normalise_week
+    from briefing.ingest import password_for
+    from briefing.status import reminders, send_reminders, week_status
+    from briefing.workspace import open_workspace
+
+    ws = open_workspace(config)
+    due = reminders(ws, week_status(ws, normalise_week(week) if week else None))
+    if not due:
+        click.echo("所有单位都已报送，无需催报。")
+        return
+    if not send:
+        for reminder in due:
+            target = "、".join(reminder.to) if reminder.to else "（没有登记邮箱，请电话催报）"
+            click.echo(f"{reminder.unit}：{target}")
+        click.echo("")
+        click.echo(f"主题：{due[0].message['Subject']}")
+        click.echo(due[0].message.get_body().get_content().rstrip())
+        click.echo("")
+        click.echo(f"以上是预览（共 {len(due)} 个单位），没有发送。确认无误后加 --send 发送。")
+        return
+    smtp = ws.config.mail.smtp if ws.config.mail else None
+    ask = (lambda label: click.prompt(label, hide_input=True, err=True)) if sys.stdin.isatty() else None
+    password = password_for(smtp, ask) if smtp and smtp.user else None
+    for unit, outcome in send_reminders(ws, due, password):
+        click.echo(f"{unit}：{outcome}")
 
 
 def _progress(total: int, label: str):

@@ -91,7 +91,7 @@ class LogRecord:
     outcome: str
     """accepted, replaced, superseded, rejected, quarantined, duplicate, empty; sent, failed."""
     time: str
-    """When the line was written (ISO 8601, local time with offset)."""
+    """When the line was written (ISO 8601 with microseconds, local time with offset)."""
     seq: int
     """Arrival order of the message in this workspace: 1, 2, …"""
     sha256: str
@@ -437,7 +437,7 @@ class Ingest:
             arrived = iso_time(arrived_at)
             message = self.rel(self._mail_path(letter, arrived_at))
         self._keep(self.root / message, raw)
-        base = dict(time=iso_time(self.now()), seq=seq, sha256=sha, message=message, source=incoming.origin,
+        base = dict(time=self.now().isoformat(), seq=seq, sha256=sha, message=message, source=incoming.origin,
                     message_id=letter.message_id, date=iso_time(letter.date), arrived=arrived,
                     sender=letter.sender, subject=letter.subject)
         handled.records = self._judge_message(letter, base, prior)

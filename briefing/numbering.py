@@ -1,7 +1,9 @@
-"""期号: each week's issue number, assigned once per year and kept in the workspace."""
+"""期号: each week's issue number, assigned once per year and kept in the workspace; and when
+each week's briefing was last built."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -37,3 +39,24 @@ def issue_number(state: Path, week: str, override: int | None = None) -> int:
 def recorded_issues(state: Path) -> dict[str, dict[str, int]]:
     """The whole registry ``{year: {week: number}}``."""
     return _read(state / REGISTRY)
+
+
+BUILDS = "builds.json"
+
+
+def record_build(state: Path, week: str, when: dt.datetime | None = None) -> None:
+    """Remember when the briefing of ``week`` was last built (``briefing status`` compares)."""
+    path = state / BUILDS
+    with FileLock(state / (BUILDS + ".lock")):
+        builds = _read(path)
+        builds[week] = (when or dt.datetime.now().astimezone()).isoformat()
+        write_text(path, json.dumps(builds, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def last_build(state: Path, week: str) -> dt.datetime | None:
+    """When the briefing of ``week`` was last built, if ever."""
+    value = _read(state / BUILDS).get(week)
+    try:
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

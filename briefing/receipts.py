@@ -91,7 +91,7 @@ def compose(handled: Handled, settings: SmtpSettings, bureau: str, now: dt.datet
     return message
 
 
-def _open(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
+def open_smtp(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     host, port = settings.host, settings.effective_port
     if settings.ssl:
         server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=ssl.create_default_context())
@@ -104,7 +104,7 @@ def _open(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     return server
 
 
-def _failure(error: Exception, settings: SmtpSettings) -> str:
+def smtp_failure(error: Exception, settings: SmtpSettings) -> str:
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return f"登录 {settings.host} 失败：用户名或授权码不对"
     if isinstance(error, socket.gaierror):
@@ -130,9 +130,9 @@ def send_receipts(engine: Ingest, settings: SmtpSettings, password: str | None) 
         return []
     server, opened = None, None
     try:
-        server = _open(settings, password)
+        server = open_smtp(settings, password)
     except (smtplib.SMTPException, OSError) as error:
-        opened = _failure(error, settings)
+        opened = smtp_failure(error, settings)
     records = []
     try:
         for handled, message in due:
@@ -141,7 +141,7 @@ def send_receipts(engine: Ingest, settings: SmtpSettings, password: str | None) 
                 try:
                     server.send_message(message)
                 except (smtplib.SMTPException, OSError) as failure:
-                    error = _failure(failure, settings)
+                    error = smtp_failure(failure, settings)
             first = handled.records[0]
             record = LogRecord(kind="receipt", outcome=FAILED if error else SENT, time=iso_time(engine.now()),
                                seq=first.seq, sha256=first.sha256, message=first.message, source=first.source,

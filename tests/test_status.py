@@ -1,0 +1,124 @@
+"""``briefing status`` (who has reported) and ``briefing remind`` (催报 over SMTP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import policy
+from email.parser import BytesParser
+
+import yaml
+from click.testing import CliRunner
+
+import mailcorpus
+from briefing.build import build
+from briefing.cli import cli
+from briefing.status import week_status
+from briefing.workspace import open_workspace
+from conftest import write_workspace
+from servers import SMTP_PASSWORD, SMTP_USER, smtp_sink  # noqa: F401 - fixture
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_missing_names_exactly_the_units_without_a_report(small):
+    result = run("status", "--config", str(small), "--week", "2023-W02", "--missing")
+    assert result.exit_code == 0 and result.output.splitlines() == ["C园区"]
+    result = run("status", "--config", str(small), "--week", "2023-W01", "--missing")
+    assert result.output.splitlines() == ["B县", "C园区"]
+    assert run("status", "--config", str(small), "--week", "2023-W03", "--missing").output.splitlines() == [
+        "A县", "B县", "C园区"]
+
+
+def test_status_table_shows_state_records_and_faulty_files_with_exit_0(small):
+    entries = small.parent / "entries"
+    (entries / "2023-W02" / "C.yaml").write_text("unit: C园区\nweek: 2023-W02\nreporter: 丙\ntrips: x\n",
+                                                 encoding="utf-8")
+    (entries / "2023-W02" / "junk.yaml").write_text("这不是报告", encoding="utf-8")
+    result = run("status", "--config", str(small))  # default: the latest week
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "2023年第2周报送情况"
+    a = next(line for line in lines if line.startswith("A县"))
+    assert "已报送" in a and a.split()[-1] == "5"            # 2 trips + 1 event + 2 projects (conftest)
+    c = next(line for line in lines if line.startswith("C园区"))
+    assert "有错误" in c and "briefing validate" in c
+    assert "应报 3 个单位：已报送 2，有错误 1，未报送 0。" in result.output
+    assert "junk.yaml" in result.output
+    assert run("status", "--config", str(small), "--missing").output == ""
+
+
+def _mail_workspace(tmp_path, port=None):
+    config = mailcorpus.CONFIG
+    if port:
+        config = config.replace("mail:\n", f"mail:\n  smtp:\n    host: 127.0.0.1\n    port: {port}\n    ssl: false\n"
+                                           f"    user: {SMTP_USER}\n")
+    path = write_workspace(tmp_path / "ws", config=config, reports={})
+    (path.parent / "entries").mkdir()
+    return path
+
+
+def test_status_reads_the_ingest_log_and_flags_corrections_after_the_build(tmp_path):
+    corpus = mailcorpus.build(tmp_path / "corpus")
+    config = _mail_workspace(tmp_path)
+    first = [corpus.eml / f"{name}.eml" for name in ("m01", "m02", "m03")]
+    assert run("ingest", "--config", str(config), *map(str, sorted(first))).exit_code == 0
+    ws = open_workspace(config)
+    status = {u.unit: u for u in week_status(ws, "2023-W17").units}
+    assert status["A县"].sender == mailcorpus.A and status["A县"].state == "已报送"
+    build(ws, week="2023-W17", formats=["md"], issue=1, date=dt.date(2023, 4, 28))
+    result = run("ingest", "--config", str(config), *map(str, corpus.sources))
+    assert result.exit_code == 0, result.output
+    status = {u.unit: u for u in week_status(ws, "2023-W17").units}
+    assert any("重新生成简报" in n for n in status["A县"].notes), status["A县"].notes  # m08 corrected A县
+    assert status["A县"].versions == 3 and status["A县"].notes[0] == "共报送3版，用最新一版"
+    assert not any("重新生成简报" in n for n in status["B县"].notes)   # only m02 (and its copy)
+
+
+def test_remind_is_a_dry_run_by_default(tmp_path, smtp_sink):
+    config = _mail_workspace(tmp_path, smtp_sink.port)
+    (config.parent / "entries" / "a.yaml").write_text(
+        "unit: A县\nweek: 2023-W17\nreporter: 甲\n", encoding="utf-8")
+    result = run("remind", "--config", str(config), "--week", "2023-W17")
+    assert result.exit_code == 0, result.output
+    assert "B县：B@County.Example、b-backup@county.example" in result.output
+    assert "C园区：c@park.example" in result.output and "A县：" not in result.output
+    assert "没有发送" in result.output and smtp_sink.received == []
+
+
+def test_remind_sends_polite_chinese_reminders_with_a_blank_report(tmp_path, smtp_sink):
+    config = _mail_workspace(tmp_path, smtp_sink.port)
+    (config.parent / "entries" / "a.yaml").write_text(
+        "unit: A县\nweek: 2023-W17\nreporter: 甲\n", encoding="utf-8")
+    result = run("remind", "--config", str(config), "--week", "2023-W17", "--send",
+                 env={"BRIEFING_SMTP_PASSWORD": SMTP_PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert "B县：已发送至" in result.output and "C园区：已发送至 c@park.example" in result.output
+    assert smtp_sink.logins == [(SMTP_USER.encode(), SMTP_PASSWORD.encode())]
+    got = {}
+    for recipients, raw in smtp_sink.received:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        for to in recipients:
+            got[to.lower()] = message
+    assert set(got) == {"b@county.example", "b-backup@county.example", "c@park.example"}, smtp_sink.received
+    message = got["c@park.example"]
+    assert str(message["Subject"]) == "【催报】C园区2023年第17周招商工作周报"
+    body = message.get_body().get_content()
+    assert "尚未收到贵单位2023年第17周（4月24日至30日）的招商工作周报" in body and "测试州商务局" in body
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "C园区.yaml"
+    assert attachment.get_content_charset() == "utf-8"
+    blank = yaml.safe_load(attachment.get_payload(decode=True).decode("utf-8"))
+    assert blank["unit"] == "C园区" and blank["week"] == "2023-W17"
+
+
+def test_remind_without_smtp_settings_says_what_to_configure(tmp_path):
+    config = _mail_workspace(tmp_path)
+    result = run("remind", "--config", str(config), "--week", "2023-W17", "--send")
+    assert result.exit_code == 2 and "mail.smtp" in result.output and "Traceback" not in result.output
+
+
+def test_remind_when_everyone_reported(small):
+    result = run("remind", "--config", str(small), "--week", "2023-W02")
+    assert "需催报" not in result.output or result.exit_code == 0
