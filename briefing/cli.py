@@ -179,6 +179,17 @@ def init(sample: bool, folder: Path) -> None:
     click.echo(f"已创建工作目录 {folder}。下一步：修改 {folder / 'briefing.yaml'}，然后在该目录运行 briefing build")
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """Show ``text``, or write it to ``output`` (atomically) and show the path."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from briefing.atomic import write_text
+
+    write_text(output, text)
+    click.echo(str(output))
+
+
 @cli.command()
 @_config_option
 @click.option("--week", help="周次，例如 2023-W17；默认是本周")
@@ -195,19 +206,13 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
     """
     import datetime as dt
 
-    from briefing.atomic import write_text
     from briefing.build import normalise_week
     from briefing.forms import blank_report
     from briefing.workspace import load_config
 
     settings = load_config(config)
     chosen = normalise_week(week) if week else "{0}-W{1:02d}".format(*dt.date.today().isocalendar()[:2])
-    text = blank_report(settings, unit, chosen)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_text(output, text)
-        click.echo(str(output))
+    _emit(blank_report(settings, unit, chosen), output)
 
 
 @cli.command()
@@ -225,16 +230,10 @@ def schema(config: Path, output: Path | None) -> None:
     """
     import json
 
-    from briefing.atomic import write_text
     from briefing.forms import report_schema
     from briefing.workspace import load_config
 
-    text = json.dumps(report_schema(load_config(config)), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_text(output, text)
-        click.echo(str(output))
+    _emit(json.dumps(report_schema(load_config(config)), ensure_ascii=False, indent=2) + "\n", output)
 
 
 @cli.command()
