@@ -64,7 +64,7 @@ def render_xlsx(b: Briefing) -> bytes:
             sheet.append(list(total))
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
-        for index, (header, number_format) in enumerate(columns, 1):
+        for index, (_, number_format) in enumerate(columns, 1):
             letter = get_column_letter(index)
             head = sheet[f"{letter}1"]
             head.font = Font(bold=True, color="FFFFFF")

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Loopback servers (Dovecot, an SMTP sink) as fixtures: see tests/servers.py.
+pytest_plugins = ["servers"]
+
 REPO = Path(__file__).resolve().parent.parent
 
 SMALL_CONFIG = """\

@@ -7,13 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from briefing.cli import cli
 
-from conftest import SMALL_REPORTS, write_workspace
+from conftest import write_workspace
 
 
 def run(*args, cwd=None):

@@ -19,7 +19,6 @@ from briefing.errors import BriefingError
 from briefing.forms import blank_report, report_schema
 from briefing.workspace import load_reports, open_workspace
 
-from conftest import SMALL_REPORTS
 from test_messages import GOOD
 
 FILLED = {

@@ -16,7 +16,7 @@ from briefing.cli import cli
 from briefing.ingest import read_log, run
 from briefing.workspace import open_workspace
 from conftest import write_workspace
-from servers import PASSWORD, USER, dovecot  # noqa: F401 - fixture
+from servers import PASSWORD, USER
 
 KEYWORD = "$BriefingIngested"
 

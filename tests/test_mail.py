@@ -232,7 +232,7 @@ def test_without_senders_everything_is_accepted_with_one_warning(tmp_path, corpu
 
 def test_reports_filed_by_hand_are_moved_to_history_not_left_as_duplicates(tmp_path, ws):
     raw = mailcorpus.messages()
-    for name, week, body in (("x", "2022-W02", b"unit: A\xe5\x8e\xbf\nweek: 2022-W02\nreporter: x\n"),
+    for name, _week, body in (("x", "2022-W02", b"unit: A\xe5\x8e\xbf\nweek: 2022-W02\nreporter: x\n"),
                              ("y", "2023-W02", b"unit: A\xe5\x8e\xbf\nweek: 2023-W02\nreporter: y\n")):
         message = raw["m01"].replace(b"<m01@", f"<{name}@".encode())
         message = message.replace(base64.encodebytes(mailcorpus.A_V1).replace(b"\n", b"\r\n"),

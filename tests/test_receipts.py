@@ -12,7 +12,7 @@ import mailcorpus
 from briefing.cli import cli
 from briefing.ingest import read_log
 from conftest import write_workspace
-from servers import SMTP_PASSWORD, SMTP_USER, free_port, smtp_sink  # noqa: F401 - fixture
+from servers import SMTP_PASSWORD, SMTP_USER, free_port
 
 
 def workspace(tmp_path, port: int, login: bool = True):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
+from jinja2 import UndefinedError
 
 from briefing.build import build
 from briefing.errors import BriefingError
@@ -91,7 +91,7 @@ def test_template_typo_fails_loudly_in_chinese(small):
 
 def test_environment_is_strict():
     env = make_env(None)
-    with pytest.raises(Exception):
+    with pytest.raises(UndefinedError):
         env.from_string("{{ missing }}").render()
 
 

@@ -15,7 +15,7 @@ from briefing.cli import cli
 from briefing.status import week_status
 from briefing.workspace import open_workspace
 from conftest import write_workspace
-from servers import SMTP_PASSWORD, SMTP_USER, smtp_sink  # noqa: F401 - fixture
+from servers import SMTP_PASSWORD, SMTP_USER
 
 
 def run(*args, env=None):
