@@ -20,7 +20,7 @@ import datetime as dt
 import unicodedata
 from operator import add
 from sys import intern
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
@@ -209,7 +209,10 @@ class Briefing:
     time_progress: Decimal
     plans: list[Plan]
     has_targets: bool = False
-    extra: dict = field(default_factory=dict)
+    target_total: Decimal | None = None
+    """Sum of the units' annual targets."""
+    target_completion: Decimal | None = None
+    """Year-to-date funds of the whole area over ``target_total``."""
 
 
 # ---------------------------------------------------------------- folding
@@ -604,6 +607,8 @@ class Tally:
             time_progress=time_progress(year, week_no),
             plans=merge_plans(this_week),
             has_targets=bool(targets),
+            target_total=sum(targets.values(), ZERO) if targets else None,
+            target_completion=(ytd_totals.funds / sum(targets.values(), ZERO)) if any(targets.values()) else None,
         )
 
     def _last_year(self, config: Config, year: int, week_no: int) -> dict[str, Decimal | None]:

@@ -9,10 +9,10 @@ from typing import Callable, Sequence
 
 from briefing.aggregate import Briefing, Tally
 from briefing.atomic import write_bytes
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, Problem
 from briefing.model import parse_week
-from briefing.numbering import issue_number, record_build
-from briefing.workspace import Loaded, Workspace, find_reports, load_reports, open_cache
+from briefing.numbering import issue_number, record_build, weeks_with_issue
+from briefing.workspace import Loaded, Workspace, find_reports, guess_unit_week, load_reports, open_cache
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
 DEFAULT_FORMATS = ("md", "docx", "xlsx")
@@ -50,31 +50,75 @@ def normalise_week(week: str) -> str:
     """A week typed on the command line, as ``YYYY-Www``; exit 2 when it is not one."""
     try:
         return parse_week(week)
-    except ValueError:
-        raise BriefingError(f"周次“{week}”格式不对，应写成 2023-W17", exit_code=2) from None
+    except ValueError as error:
+        detail = error.message() if hasattr(error, "message") else str(error)
+        raise BriefingError(f"周次“{week}”有误：{detail}", exit_code=2) from None
+
+
+Note = Callable[[str], None]
+
+
+def _ignore(text: str) -> None:
+    pass
 
 
 def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
-            date: dt.date | None = None, use_cache: bool = True) -> Briefing:
+            date: dt.date | None = None, use_cache: bool = True, note: Note = _ignore) -> Briefing:
     """Validate the workspace's reports and compute the briefing of ``week`` (default: latest).
 
     Reports stream into a :class:`Tally`; only the briefing week's reports are kept whole.
+    Errors in reports the briefing does not use (later weeks, earlier years) do not stop it;
+    they and any warnings are passed to ``note``, one line each.
     """
     week = normalise_week(week) if week else None
     tally = Tally(week)
-    refuse_errors(load_entries(ws, sink=tally, use_cache=use_cache))
+    loaded = load_entries(ws, sink=tally, use_cache=use_cache)
+    if week is None:
+        week = tally.latest_week()
+    blocking, elsewhere = _errors_by_relevance(loaded, ws, week)
+    refuse_errors(Loaded(problems=blocking))
+    for problem in loaded.problems:
+        if not problem.is_error:
+            note(str(problem))
+    if elsewhere:
+        note("以下文件有错误，但不是本期简报用到的周次，本次没有读入，请另行修改：")
+        for problem in elsewhere:
+            note(str(problem))
+    if week is None:
+        raise BriefingError("报告文件夹里还没有任何报告，无法生成简报")
+    if not tally.has_week(week):
+        raise BriefingError(f"没有 {week} 的报告，无法生成这一周的简报。可用 briefing status --week {week} 查看报送情况")
     if tally.missing():  # the briefing week's files came from the cache: read them in full
         again = load_reports(tally.missing(), ws.config)
         refuse_errors(again)
         tally.supply(dict(zip(again.paths, again.reports)))
-    if week is None:
-        week = tally.latest_week()
-        if week is None:
-            raise BriefingError("报告文件夹里还没有任何报告，无法生成简报")
-    elif not tally.has_week(week):
-        raise BriefingError(f"没有 {week} 的报告，无法生成这一周的简报。可用 briefing status --week {week} 查看报送情况")
+    if issue is not None:
+        for other in weeks_with_issue(ws.state, week, issue):
+            note(f"注意：第{issue}期已经用于 {other} 的简报，现在 {week} 也标为第{issue}期")
     number = issue_number(ws.state, week, issue)
-    return tally.briefing(ws.config, week, number, date or dt.date.today())
+    b = tally.briefing(ws.config, week, number, date or dt.date.today())
+    reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
+    if reported * 2 < units:
+        note(f"注意：{week} 只有 {reported} 个单位报送（共 {units} 个）。如需生成其他周的简报，请用 --week 指定")
+    return b
+
+
+def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: str | None) -> tuple[list[Problem], list[Problem]]:
+    """Split error lines into those in files the briefing of ``week`` needs (same year up to
+    ``week``, and last year for 同比), or whose week cannot be read, and all the others."""
+    errors = loaded.errors
+    if not errors or week is None:
+        return errors, []
+    year, number = int(week[:4]), int(week[6:])
+    relevant: dict[str, bool] = {}
+    for path in {p.path for p in errors}:
+        _, file_week = guess_unit_week(path, ws.config)
+        if file_week is None:
+            relevant[path] = True
+        else:
+            key = (int(file_week[:4]), int(file_week[6:]))
+            relevant[path] = (year - 1, 1) <= key <= (year, number)
+    return ([p for p in errors if relevant[p.path]], [p for p in errors if not relevant[p.path]])
 
 
 def output_name(b: Briefing, ext: str) -> str:
@@ -112,9 +156,13 @@ RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {
 
 
 def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,
-          issue: int | None = None, date: dt.date | None = None, use_cache: bool = True) -> list[Path]:
-    """Build the briefing of ``week`` (default: the latest) in ``formats``; return the files written."""
-    b = compute(ws, week, issue, date, use_cache)
+          issue: int | None = None, date: dt.date | None = None, use_cache: bool = True,
+          note: Note = _ignore) -> list[Path]:
+    """Build the briefing of ``week`` (default: the latest) in ``formats``; return the files written.
+
+    ``note`` receives warnings, one line each (see :func:`compute`).
+    """
+    b = compute(ws, week, issue, date, use_cache, note)
     written = []
     for ext in formats or DEFAULT_FORMATS:
         data = RENDERERS[ext](b, ws)

@@ -21,8 +21,38 @@ clizh.install()
 CONFIG_HELP = "简报配置文件，默认是当前文件夹下的 briefing.yaml"
 
 
+class BriefingCommand(click.Command):
+    """A command whose usage line reads in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class PositiveInt(click.ParamType):
+    """A whole number ≥ 1, with a Chinese message otherwise."""
+
+    name = "正整数"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = 0
+        if number < 1:
+            self.fail(f"“{value}”不是正整数，应写成 12 这样的数字", param, ctx)
+        return number
+
+
 class BriefingGroup(click.Group):
     """A group that prints library errors in Chinese, without a traceback."""
+
+    command_class = BriefingCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -47,8 +77,8 @@ class BriefingGroup(click.Group):
 
 
 def _config_option(function):
-    return click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
-                        default="briefing.yaml", show_default=True, help=CONFIG_HELP)(function)
+    return click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+                        default="briefing.yaml", help=CONFIG_HELP)(function)
 
 
 @click.group(cls=BriefingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -70,11 +100,11 @@ def cli() -> None:
 
 @cli.command()
 @_config_option
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[文件或文件夹]...")
 def validate(config: Path, paths: tuple[Path, ...]) -> None:
     """检查报告文件，逐条列出错误（文件:行:列: 错误: 说明）。
 
-    PATHS 可以是文件或文件夹，默认检查配置文件旁的 entries 文件夹。
+    可以给出要检查的文件或文件夹，不给时检查配置文件旁的 entries 文件夹。
     全部正确时退出码为 0，有错误时为 1。
 
     \b
@@ -98,7 +128,12 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
         click.echo(str(problem))
     if loaded.errors:
         raise BriefingError(f"检查了 {loaded.files} 个文件，其中 {loaded.bad_files} 个有错误（共 {len(loaded.errors)} 处）")
-    click.echo(f"检查了 {loaded.files} 个文件，全部正确。")
+    if not loaded.files:
+        click.echo("没有找到报告文件（.yaml）。各单位的报告应放在 entries 文件夹里。")
+        return
+    warnings = len(loaded.problems)
+    tail = f"没有错误，但有 {warnings} 处提示请核对。" if warnings else "全部正确。"
+    click.echo(f"检查了 {loaded.files} 个文件，{tail}")
 
 
 def _split_formats(values: tuple[str, ...]) -> list[str] | None:
@@ -124,13 +159,15 @@ def _parse_day(value: str | None):
 
 @cli.command()
 @_config_option
-@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
-@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="报告文件夹，默认是配置文件旁的 entries")
+@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
 @click.option("--format", "formats", multiple=True, metavar="格式",
               help="输出格式：md、docx、xlsx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md、docx、xlsx")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认是配置文件旁的 output")
-@click.option("--issue", type=click.IntRange(min=1), help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
-@click.option("--date", "date", metavar="YYYY-MM-DD", help="印发日期，默认今天")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="输出文件夹，默认是配置文件旁的 output")
+@click.option("--issue", type=PositiveInt(), metavar="期号", help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
+@click.option("--date", "date", metavar="日期", help="印发日期，例如 2023-05-05，默认今天")
 @click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")
 def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
           output: Path | None, issue: int | None, date: str | None, no_cache: bool) -> None:
@@ -150,13 +187,14 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     chosen = _split_formats(formats)
     day = _parse_day(date)
     ws = open_workspace(config, entries, output)
-    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day, use_cache=not no_cache):
+    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day, use_cache=not no_cache,
+                          note=lambda line: click.secho(line, fg="yellow", err=True)):
         click.echo(str(path))
 
 
 @cli.command()
 @click.option("--sample", is_flag=True, help="同时放入示例报告（昌吉州的几周数据），可直接试用 briefing build")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹")
 def init(sample: bool, folder: Path) -> None:
     """新建一个工作目录：配置文件、可修改的模板、报告和输出文件夹。
 
@@ -166,6 +204,7 @@ def init(sample: bool, folder: Path) -> None:
       templates/      简报模板（Word 版式 briefing.docx、措辞 prose.j2），可在 Word 中改样式
       entries/        各单位的周报放这里
       output/         生成的简报
+      docs/           使用说明：填报说明（可转发给各县市）、配置说明、邮件报送
 
     \b
     示例：
@@ -179,11 +218,13 @@ def init(sample: bool, folder: Path) -> None:
     click.echo(f"已创建工作目录 {folder}。下一步：修改 {folder / 'briefing.yaml'}，然后在该目录运行 briefing build")
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, overwrite: bool = True) -> None:
     """Show ``text``, or write it to ``output`` (atomically) and show the path."""
     if output is None:
         click.echo(text, nl=False)
         return
+    if not overwrite and output.exists():
+        raise BriefingError(f"{output} 已存在，没有覆盖（它可能是已经填好的周报）。请换一个文件名，或先删除它")
     from briefing.atomic import write_text
 
     write_text(output, text)
@@ -192,10 +233,10 @@ def _emit(text: str, output: Path | None) -> None:
 
 @cli.command()
 @_config_option
-@click.option("--week", help="周次，例如 2023-W17；默认是本周")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是本周")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写入这个文件（默认显示在屏幕上）")
-@click.argument("unit")
+@click.argument("unit", metavar="单位")
 def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
     """生成某个单位某一周的空白周报，每一项都有中文说明和示例，发给县市填写。
 
@@ -212,12 +253,12 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
 
     settings = load_config(config)
     chosen = normalise_week(week) if week else "{0}-W{1:02d}".format(*dt.date.today().isocalendar()[:2])
-    _emit(blank_report(settings, unit, chosen), output)
+    _emit(blank_report(settings, unit, chosen), output, overwrite=False)
 
 
 @cli.command()
 @_config_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写入这个文件（默认显示在屏幕上）")
 def schema(config: Path, output: Path | None) -> None:
     """输出周报的 JSON Schema（含本局的单位和产业链），供 VS Code 等编辑器边写边检查。
@@ -238,10 +279,11 @@ def schema(config: Path, output: Path | None) -> None:
 
 @cli.command()
 @_config_option
-@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹，默认是配置文件旁的 entries")
+@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="报告文件夹，默认是配置文件旁的 entries")
 @click.option("--imap", "use_imap", is_flag=True, help="从 briefing.yaml 中 mail.imap 设置的邮箱收取新邮件")
 @click.option("--reply", is_flag=True, help="给每位发件人发送回执（用 mail.smtp 的设置）")
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path), metavar="[邮件文件或文件夹]...")
 def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sources: tuple[Path, ...]) -> None:
     """导入各单位用电子邮件报送的报告：取出 .yaml 附件，检查后按内容存入 entries/周次/单位.yaml。
 
@@ -277,7 +319,7 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sour
 
 @cli.command()
 @_config_option
-@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
 @click.option("--missing", is_flag=True, help="只列出未报送的单位名称，每行一个（供脚本使用）")
 def status(config: Path, week: str | None, missing: bool) -> None:
     """查看各单位某一周的报送情况：是否报送、何时由谁报送、记录条数、有无错误、是否迟报更正。
@@ -304,7 +346,7 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 
 @cli.command()
 @_config_option
-@click.option("--week", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
 @click.option("--send", is_flag=True, help="真正发送（不加时只显示将要发送的内容）")
 def remind(config: Path, week: str | None, send: bool) -> None:
     """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的空白周报。
@@ -360,7 +402,19 @@ def _progress(total: int, label: str):
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="briefing")
+    for stream in (sys.stdout, sys.stderr):
+        try:  # a GBK console or a redirect on Chinese Windows: never die on a character it lacks
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    try:
+        cli(prog_name="briefing")
+    except BrokenPipeError:  # e.g. `briefing status | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ drift from what ``briefing validate`` accepts.
 
 from __future__ import annotations
 
+import re
 import typing
 import unicodedata
 from typing import Any
@@ -69,7 +70,7 @@ def blank_report(config: Config, unit: str, week: str) -> str:
         f"# 招商工作周报：{unit} {week[:4]}年第{int(week[6:])}周",
         "# 填写说明：冒号用英文“:”并在后面空一格；缩进只用空格；“#”后面是说明，可以保留。",
         "# 本周没有的内容，请把整段（从“trips:”这样的键到下一段之前）删掉；留空的项目会被当作错误。",
-        "# 填好后发送给商务局。详细说明见 docs/填报说明.md。",
+        f"# 填好后作为邮件附件发送给{config.bureau}。详细说明见商务局下发的《填报说明》。",
         "",
     ]
     values = {"unit": unit, "week": week}
@@ -103,6 +104,20 @@ def report_schema(config: Config) -> dict:
         prop = schema["$defs"][definition]["properties"]["industry"]
         target = prop["anyOf"][0] if "anyOf" in prop else prop
         target["enum"] = list(config.industries)
+    _chinese_titles(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"{config.title}周报"
+    schema["title"] = "招商工作周报"
     return schema
+
+
+def _chinese_titles(node: Any) -> None:
+    """Editors show ``title``: use the Chinese label from each description, not the key name."""
+    if isinstance(node, dict):
+        description = node.get("description")
+        if "title" in node and isinstance(description, str):
+            node["title"] = re.split(r"[。，：]", description, maxsplit=1)[0]
+        for value in node.values():
+            _chinese_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            _chinese_titles(value)

@@ -100,9 +100,12 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as utf8_error:
         try:
             return _plausible(data.decode("gb18030"))
-        except UnicodeDecodeError:
-            line, col = _line_col(data, utf8_error.start)
-            raise _Stop(line, col, "文件编码无法识别（既不是 UTF-8 也不是 GBK）。请用记事本打开，另存为“UTF-8”编码后重新提交") from None
+        except UnicodeDecodeError as gbk_error:
+            # A GBK file fails UTF-8 at its first Chinese character and GB18030 at the damage
+            # (and the other way round): the later of the two is where the file is broken.
+            line, col = _line_col(data, max(utf8_error.start, gbk_error.start))
+            raise _Stop(line, col, "文件编码无法识别（既不是 UTF-8 也不是 GBK），这里有无法识别的字符。"
+                                   "请用记事本打开，另存为“UTF-8”编码后重新提交") from None
 
 
 _BINARY = "这不是文本文件（可能是 Word、Excel、图片或压缩包）。请提交用记事本等编辑的 .yaml 文本文件"
@@ -138,6 +141,7 @@ _FULLWIDTH_COLON = re.compile(r"^[ \t\u3000]*(?:-[ \t\u3000]*)?([A-Za-z_][A-Za-z
 _NO_SPACE = re.compile(rf"^[ ]*(?:-[ ]+)?({_KEY_ALT}):(?=[^ \t\r\n/])", re.M)
 _BAD_INDENT = re.compile(r"^[ ]*([\t\u3000\u00a0])", re.M)
 _FLOW_SEP = re.compile(r"\[[^\]\n]*?(，)")
+_DASH_NO_SPACE = re.compile(r"^[ ]*(-)(?=[^\s\-0-9.])", re.M)
 
 
 def lexical_hints(text: str) -> list[tuple[int, int, str]]:
@@ -156,6 +160,8 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
             hints.append((*_text_pos(text, m.start(1)), f"缩进里有{what}，请全部改用半角空格缩进"))
     for m in _NO_SPACE.finditer(text):
         hints.append((*_text_pos(text, m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
+    for m in _DASH_NO_SPACE.finditer(text):
+        hints.append((*_text_pos(text, m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
     if "[" in text:
         for m in _FLOW_SEP.finditer(text):
             hints.append((*_text_pos(text, m.start(1)),

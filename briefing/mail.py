@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from briefing.errors import BriefingError
+from briefing.workspace import REPORT_SUFFIXES, expand
 
-REPORT_SUFFIXES = (".yaml", ".yml")
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 ARCHIVE_TYPES = frozenset((
     "application/zip", "application/x-zip-compressed", "application/x-zip", "application/x-rar-compressed",
@@ -465,10 +465,7 @@ def open_sources(paths: Sequence[str | Path], stack: ExitStack) -> list[Incoming
     Raises :class:`BriefingError` (exit 2) for a path that does not exist.
     """
     found: list[Incoming] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise BriefingError(f"找不到邮件文件或文件夹：{path}", exit_code=2)
+    for path in expand(paths, "邮件文件或文件夹"):
         if path.is_dir():
             if _is_maildir(path):
                 found.extend(_maildir(path, stack))

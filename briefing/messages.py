@@ -54,7 +54,7 @@ def field_doc(model: type, loc: tuple) -> tuple[str, str]:
         info = fields[part]
         current = _inner_model(info.annotation)
     description = (info.description or "") if info else ""
-    label = re.split(r"[。，：]", description, maxsplit=1)[0]
+    label = re.split(r"[。，：]", description, maxsplit=1)[0].replace("（可不填）", "")
     example = description.split("例如：", 1)[1].strip() if "例如：" in description else ""
     return label, example
 

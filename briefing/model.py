@@ -128,6 +128,8 @@ def _money_from_text(raw: str) -> Decimal:
         return Decimal(text)
     except InvalidOperation:
         pass
+    if re.fullmatch(r"[0-9]+,[0-9]{1,2}(亿元|亿|万元|万|元)?", text):
+        raise _fail("“{value}”里的逗号应是小数点：请用英文句点，例如 35.6", value=raw)
     unit = _NUMBER_THEN_UNIT.fullmatch(text)
     if unit:
         hint = "；外币请先折算成人民币" if "元" in unit.group(1) or "美" in unit.group(1) else ""
@@ -186,7 +188,7 @@ def parse_flag(value: Any) -> bool:
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -219,7 +221,7 @@ def weeks_in_year(year: int) -> int:
     return dt.date(year, 12, 28).isocalendar()[1]
 
 
-_ISO_WEEK = re.compile(r"\d{4}-W\d\d")
+_ISO_WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
 
 
 def parse_week(value: Any) -> str:
@@ -271,15 +273,17 @@ Money = Annotated[
         "description": "金额：纯数字表示亿元，也可写“35.6亿元”“3560万元”“120000000元”",
     }),
 ]
-Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema({"type": "integer", "minimum": 0})]
+Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema({
+    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*[0-9０-９]+\s*$"}]})]
 # No "type" for dates: YAML loaders hand a checker either a string or a date object.
 Day = Annotated[dt.date, BeforeValidator(parse_date),
                 WithJsonSchema({"format": "date", "description": "日期，例如 2023-04-17"})]
 Flag = Annotated[bool, BeforeValidator(parse_flag),
                  WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]})]
-Week = Annotated[str, BeforeValidator(parse_week),
-                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}-W\d{2}$"})]
-TextList = Annotated[list[Text], BeforeValidator(_text_list)]
+Week = Annotated[str, BeforeValidator(parse_week), WithJsonSchema(
+    {"type": "string", "pattern": r"^\s*([0-9]{4}-?[Ww][0-9]{1,2}|[0-9]{4}年第?[0-9]{1,2}周)\s*$"})]
+TextList = Annotated[list[Text], BeforeValidator(_text_list), WithJsonSchema(
+    {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})]
 
 
 class _Model(BaseModel):

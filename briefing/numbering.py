@@ -36,6 +36,12 @@ def issue_number(state: Path, week: str, override: int | None = None) -> int:
         return numbers[week]
 
 
+def weeks_with_issue(state: Path, week: str, number: int) -> list[str]:
+    """Other weeks of ``week``'s year already recorded under issue ``number``."""
+    numbers = _read(state / REGISTRY).get(week[:4], {})
+    return sorted(other for other, value in numbers.items() if value == number and other != week)
+
+
 def recorded_issues(state: Path) -> dict[str, dict[str, int]]:
     """The whole registry ``{year: {week: number}}``."""
     return _read(state / REGISTRY)

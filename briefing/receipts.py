@@ -113,14 +113,48 @@ def smtp_failure(error: Exception, settings: SmtpSettings) -> str:
         return "服务器拒收这个地址"
     if isinstance(error, ssl.SSLError):
         return f"与 {settings.host} 建立加密连接失败，请检查端口和 ssl/starttls 设置"
-    return f"{type(error).__name__}: {error}"[:200]
+    if isinstance(error, ConnectionRefusedError):
+        return f"无法连接发件服务器 {settings.host}:{settings.effective_port}（端口不对，或服务器没有开启 SMTP）"
+    if isinstance(error, (socket.timeout, TimeoutError)):
+        return f"连接发件服务器 {settings.host} 超时，请检查网络"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return f"发件服务器 {settings.host} 断开了连接，请稍后再试"
+    if isinstance(error, OSError):
+        return f"网络错误，无法连接发件服务器 {settings.host}（{error.strerror or error}）"
+    return f"发送失败（{type(error).__name__}: {error}）"[:200]
+
+
+def unanswered(engine: Ingest) -> list[Handled]:
+    """Messages of earlier runs whose receipt failed and has not been sent since (retried now)."""
+    from briefing.ingest import read_log
+    from briefing.mail import read_letter
+
+    logged: dict[str, list[LogRecord]] = {}
+    receipt: dict[str, str] = {}
+    for record in read_log(engine.state):
+        if record.kind == "receipt":
+            receipt[record.sha256] = record.outcome
+        else:
+            logged.setdefault(record.sha256, []).append(record)
+    now = {h.records[0].sha256 for h in engine.result.handled if h.records}
+    retry = []
+    for sha, outcome in receipt.items():
+        if outcome != FAILED or sha in now or sha not in logged:
+            continue
+        try:
+            raw = (engine.root / logged[sha][0].message).read_bytes()
+        except OSError:
+            continue
+        retry.append(Handled(origin=logged[sha][0].source, letter=read_letter(raw, engine.limit), records=logged[sha]))
+    return retry
 
 
 def send_receipts(engine: Ingest, settings: SmtpSettings, password: str | None) -> list[LogRecord]:
-    """Send the receipts due for this run's messages; log each; never raise for a mail error."""
+    """Send the receipts due for this run's messages, and those that failed before; log each;
+    never raise for a mail error."""
     bureau = engine.config.bureau
     due = []
-    for handled in engine.result.handled:
+    for handled in [*engine.result.handled, *unanswered(engine)]:
         if handled.letter is None or engine.allowed_units(handled.letter.sender) == []:
             continue  # strangers get nothing back
         message = compose(handled, settings, bureau, engine.now())

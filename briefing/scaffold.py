@@ -1,4 +1,5 @@
-"""``briefing init``: a new workspace with a commented config, templates to restyle, folders."""
+"""``briefing init``: a new workspace with a commented config, templates to restyle, folders,
+and the Chinese guides (docs/: how units fill in reports, the config, e-mail)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ def sample_dir() -> Path:
     here = Path(__file__).resolve().parent
     installed = here / "sample"
     return installed if (installed / CONFIG_NAME).is_file() else here.parent
+
+
+def docs_dir() -> Path:
+    """The packaged Chinese guides (the repository's docs/ in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "docs"
+    return installed if installed.is_dir() else here.parent / "docs"
 
 
 def init_workspace(folder: Path, sample: bool = False) -> list[Path]:
@@ -44,4 +52,10 @@ def init_workspace(folder: Path, sample: bool = False) -> list[Path]:
     created.append(entries)
     (folder / "output").mkdir(exist_ok=True)
     created.append(folder / "output")
+    guides = folder / "docs"
+    guides.mkdir(exist_ok=True)
+    for guide in sorted(docs_dir().glob("*.md")):
+        if not (guides / guide.name).exists():
+            shutil.copyfile(guide, guides / guide.name)
+            created.append(guides / guide.name)
     return created

@@ -12,10 +12,9 @@ from email.utils import format_datetime, make_msgid
 from briefing.aggregate import Contribution, contribution
 from briefing.errors import BriefingError
 from briefing.fmt import date_range
-from briefing.load import read_file
-from briefing.model import Report, parse_week
+from briefing.model import Report
 from briefing.numbering import last_build
-from briefing.workspace import Workspace, find_reports, load_reports, open_cache
+from briefing.workspace import Workspace, find_reports, guess_unit_week, load_reports, open_cache
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
 
@@ -66,19 +65,6 @@ class _Census:
         self.files[path] = (c.unit, f"{c.week[0]}-W{c.week[1]:02d}", records)
 
 
-def _guess(ws: Workspace, path: str) -> tuple[str | None, str | None]:
-    """Unit and week of a faulty file, when they can be read at all."""
-    data = read_file(path).data
-    if not isinstance(data, dict):
-        return None, None
-    unit = ws.config.canonical_unit(str(data.get("unit", "")).strip())
-    try:
-        week = parse_week(data.get("week"))
-    except ValueError:
-        week = None
-    return unit, week
-
-
 def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     """The state of every unit for ``week`` (default: the latest week any report is for)."""
     census = _Census()
@@ -92,8 +78,10 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     if week is None:
         weeks = [w for _, w, _ in census.files.values()]
         if not weeks:
-            raise BriefingError("报告文件夹里还没有任何报告；请用 --week 指定周次，例如 --week 2023-W17", exit_code=2)
-        week = max(weeks, key=lambda w: (int(w[:4]), int(w[6:])))
+            today = dt.date.today().isocalendar()
+            week = f"{today[0]}-W{today[1]:02d}"  # nothing yet: this week, everyone missing
+        else:
+            week = max(weeks, key=lambda w: (int(w[:4]), int(w[6:])))
     units = {name: UnitStatus(name) for name in ws.config.unit_names}
     for path, (unit, file_week, records) in census.files.items():
         if file_week == week and unit in units:
@@ -103,7 +91,7 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
             status.received = dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone()
     unknown = []
     for path in sorted({p.path for p in loaded.errors}):
-        unit, file_week = _guess(ws, path)
+        unit, file_week = guess_unit_week(path, ws.config)
         if unit is None or file_week is None:
             unknown.append(path)
         elif file_week == week:
@@ -117,9 +105,14 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
 
 def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
     """What the ingest log says: sender, time, versions, returned reports, late corrections."""
-    from briefing.ingest import ACCEPTED, QUARANTINED, REJECTED, REPLACED, SUPERSEDED, read_log
+    from briefing.ingest import ACCEPTED, REJECTED, REPLACED, SUPERSEDED, read_log
 
     built = last_build(ws.state, week)
+    late = "简报生成后才收到（或更正），请重新生成简报"
+    if built is not None:
+        for status in units.values():
+            if any(dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone() > built for path in status.files):
+                status.notes.append(late)
     for record in read_log(ws.state):
         if record.kind != "report" or record.week != week or record.unit not in units:
             continue
@@ -129,14 +122,14 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
             if record.outcome != SUPERSEDED and (status.sender is None or record.when >= status.received):
                 status.sender, status.received = record.sender, record.when
             written = dt.datetime.fromisoformat(record.time)
-            if built is not None and written > built and record.outcome != SUPERSEDED:
-                note = "简报生成后才收到（或更正），请重新生成简报"
-                if note not in status.notes:
-                    status.notes.append(note)
-        elif record.outcome in (REJECTED, QUARANTINED) and status.state == MISSING:
+            if built is not None and written > built and record.outcome != SUPERSEDED and late not in status.notes:
+                status.notes.append(late)
+        elif record.outcome == REJECTED and status.state == MISSING:
             status.state = RETURNED
             status.sender = status.sender or record.sender
-            status.notes.append("邮件报送有错误已退回" if record.outcome == REJECTED else "发件人不在报送名单，已隔离")
+            if "邮件报送有错误，已退回" not in status.notes:
+                status.notes.append("邮件报送有错误，已退回")
+        # QUARANTINED: someone not listed for the unit wrote in its name; the unit sent nothing.
     for status in units.values():
         if status.versions > 1:
             status.notes.insert(0, f"共报送{status.versions}版，用最新一版")
@@ -202,7 +195,7 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
         body = "\n".join([
             f"{unit}：",
             "",
-            f"您好！截至{now.month}月{now.day}日，{ws.config.bureau}尚未收到贵单位{year}年第{number}周"
+            f"您好！截至{now.year}年{now.month}月{now.day}日，{ws.config.bureau}尚未收到贵单位{year}年第{number}周"
             f"（{date_range(start, end)}）的招商工作周报，请尽快报送。",
             "",
             f"附件“{unit}.yaml”是本周的空白周报，每一项后面都有填写说明。填好后作为附件回复本邮件即可；"

@@ -5,8 +5,11 @@ Finds and validates every report, gathering all problems before failing once.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import glob
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +17,18 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import ValidationError
 
-from briefing.errors import BriefingError, Problem
+from briefing.errors import WARNING, BriefingError, Problem
 from briefing.load import Document, locate, parse_bytes, read_file
 from briefing.messages import problems_from_errors
-from briefing.model import Config, Report
+from briefing.model import Config, Report, parse_week
 
 if TYPE_CHECKING:
     from briefing.aggregate import Contribution, Tally
     from briefing.cache import ReportCache
 
 CONFIG_NAME = "briefing.yaml"
-REPORT_SUFFIXES = (".yaml", ".yml")
+# Windows hides extensions, and Notepad saves "昌吉市.yaml" as "昌吉市.yaml.txt".
+REPORT_SUFFIXES = (".yaml", ".yml", ".yaml.txt", ".yml.txt")
 
 
 @dataclass
@@ -77,6 +81,8 @@ def load_config(path: str | os.PathLike) -> Config:
         raise BriefingError(f"找不到简报配置文件 {path}。请在工作目录中运行，或用 --config 指定 briefing.yaml 的位置；"
                             "新建工作目录可运行 briefing init 目录名", exit_code=2)
     doc = read_file(path)
+    doc.problems = [p._replace(message="配置文件是空的。可以运行 briefing init 新建一个带注释的配置文件，照着修改")
+                    if p.message.startswith("文件是空的") else p for p in doc.problems]
     config = None
     if not doc.problems:
         try:
@@ -99,6 +105,24 @@ def open_workspace(config_path: str | os.PathLike, entries: str | os.PathLike | 
                      Path(output) if output is not None else root / "output")
 
 
+def expand(paths: Iterable[str | os.PathLike], what: str = "文件或文件夹") -> list[Path]:
+    """Paths as typed, with ``*`` and ``?`` patterns expanded here (Windows shells leave them
+    to the program).  Raises :class:`BriefingError` (exit 2) for one that matches nothing."""
+    result = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and any(ch in str(raw) for ch in "*?["):
+            matches = sorted(glob.glob(str(raw)))
+            if not matches:
+                raise BriefingError(f"没有与“{raw}”匹配的{what}", exit_code=2)
+            result.extend(Path(m) for m in matches)
+        elif not path.exists():
+            raise BriefingError(f"找不到{what}：{path}", exit_code=2)
+        else:
+            result.append(path)
+    return result
+
+
 def find_reports(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Report files named by ``paths``: files as given, folders searched recursively.
 
@@ -106,8 +130,7 @@ def find_reports(paths: Iterable[str | os.PathLike]) -> list[str]:
     Raises :class:`BriefingError` (exit 2) for a path that does not exist.
     """
     found: list[str] = []
-    for raw in paths:
-        path = Path(raw)
+    for path in expand(paths):
         if path.is_file():
             found.append(str(path))
         elif path.is_dir():
@@ -141,7 +164,46 @@ def validate_document(doc: Document, config: Config) -> Report | None:
         doc.problems.extend(problems_from_errors(Report, error.errors(), doc))
         doc.problems.sort()
         return None
-    return None if doc.problems else report
+    if any(p.is_error for p in doc.problems):
+        return None
+    _plausibility(report, doc)
+    return report
+
+
+LARGE_FUNDS = 100          # 亿元 arriving for one project in one week
+LARGE_INVESTMENT = 1000    # 亿元 for one signing
+_WEEK_FOLDER = re.compile(r"[0-9]{4}-W[0-9]{2}")
+
+
+def _plausibility(report: Report, doc: Document) -> None:
+    """Warnings (not errors) for figures that are valid but probably typed in the wrong unit,
+    and for a week that does not fit the folder or the dates in the report."""
+    def warn(loc: tuple, message: str) -> None:
+        line, col = locate(doc.root, loc)
+        doc.problems.append(Problem(doc.path, line, col, message, WARNING))
+
+    for index, item in enumerate(report.projects):
+        if item.funds >= LARGE_FUNDS:
+            warn(("projects", index, "funds"), _large("到位资金", item.funds, "一个项目一周"))
+    for index, item in enumerate(report.signings):
+        if item.investment >= LARGE_INVESTMENT:
+            warn(("signings", index, "investment"), _large("总投资", item.investment, "一个签约项目"))
+    folder = os.path.basename(os.path.dirname(doc.path))
+    if _WEEK_FOLDER.fullmatch(folder) and folder != report.week:
+        warn(("week",), f"文件放在“{folder}”文件夹里，但周次写的是 {report.week}。请确认周次没有写错")
+    dates = [t.start for t in report.trips] + [e.date for e in report.events] + [s.date for s in report.signings]
+    year, number = report.week_key
+    first = dt.date.fromisocalendar(year, number, 1) - dt.timedelta(days=14)
+    last = dt.date.fromisocalendar(year, number, 7) + dt.timedelta(days=14)
+    if dates and not any(first <= day <= last for day in dates):
+        warn(("week",), f"报告里的日期都不在 {report.week} 前后两周内，周次是否写错？（报告按所写周次统计）")
+
+
+def _large(what: str, amount, scope: str) -> str:
+    text = format(amount.normalize(), "f")
+    unit = "元" if amount >= 1_000_000 else "万元"  # 3560000000 was typed in 元, 25000 in 万元
+    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是{unit}，请写成“{text}{unit}”；"
+            "核对无误可忽略此提示")
 
 
 SECTIONS = ("trips", "events", "signings", "projects")
@@ -256,7 +318,7 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
             sink.add_contribution(one.cached, path)
         else:
             c = sink.add(one.report, path)
-            if cache is not None:
+            if cache is not None and not one.problems:  # files with warnings are read every time
                 cache.put(os.path.join(here, path), one.stat, one.raw, c)
     return loaded
 
@@ -276,6 +338,19 @@ def _load_one(path: str, key: str, config: Config, cache) -> _File:
     doc = parse_bytes(raw, path)
     report = validate_document(doc, config)
     return _File(report, None, doc.problems, doc.root, stat, raw)
+
+
+def guess_unit_week(path: str | os.PathLike, config: Config) -> tuple[str | None, str | None]:
+    """Unit and week of a file that did not validate, when they can be read at all."""
+    data = read_file(path).data
+    if not isinstance(data, dict):
+        return None, None
+    unit = config.canonical_unit(str(data.get("unit", "")).strip())
+    try:
+        week = parse_week(data.get("week"))
+    except ValueError:
+        week = None
+    return unit, week
 
 
 def _read(path: str) -> bytes:

@@ -65,14 +65,16 @@ def test_validate_exit_codes(small, tmp_path):
 
 def test_validate_defaults_to_entries_beside_the_config(small, tmp_path):
     result = run("validate", cwd=small.parent)
-    assert result.exit_code == 0 and "检查了 5 个文件，全部正确" in result.output
+    assert result.exit_code == 0 and "检查了 5 个文件，没有错误，但有 1 处提示请核对。" in result.output
+    assert "A县-2022-W05.yaml:10:12: 警告: 到位资金100亿元" in result.output  # a warning, not an error
 
 
 def test_build_from_the_workspace_folder_defaults(small):
     result = run("build", "--date", "2023-01-16", "--format", "md", cwd=small.parent)
     assert result.exit_code == 0, result.output
     written = small.parent / "output" / "招商工作简报-2023-W02.md"
-    assert result.output.strip() == str(Path("output") / "招商工作简报-2023-W02.md")
+    assert result.stdout.strip() == str(Path("output") / "招商工作简报-2023-W02.md")  # paths only on stdout
+    assert "警告: 到位资金100亿元" in result.stderr
     assert "2023年1月16日" in written.read_text(encoding="utf-8")
 
 
@@ -118,4 +120,4 @@ def test_installed_command_runs_from_any_folder(small, tmp_path):
     if not exe.exists():
         pytest.skip("briefing is not installed as a command in this environment")
     result = subprocess.run([str(exe), "validate", "--config", str(small)], cwd=tmp_path, capture_output=True)
-    assert result.returncode == 0 and "全部正确" in result.stdout.decode("utf-8")
+    assert result.returncode == 0 and "没有错误" in result.stdout.decode("utf-8")

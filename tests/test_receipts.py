@@ -109,6 +109,25 @@ def test_a_dead_smtp_server_does_not_undo_the_ingest(tmp_path):
     assert [(r.kind, r.outcome) for r in records] == [("report", "accepted"), ("receipt", "failed")]
 
 
+def test_a_failed_receipt_is_sent_on_the_next_run(tmp_path, smtp_sink):
+    raw = mailcorpus.messages()
+    (tmp_path / "m01.eml").write_bytes(raw["m01"])
+    port = free_port()
+    dead = workspace(tmp_path, port)
+    first = reply(dead, tmp_path / "m01.eml")
+    assert "无法连接发件服务器" in first.output and "Errno" not in first.output
+    live = dead.read_text(encoding="utf-8").replace(f"port: {port}", f"port: {smtp_sink.port}")
+    dead.write_text(live, encoding="utf-8")
+    second = reply(dead, tmp_path / "m01.eml")
+    assert second.exit_code == 0, second.output
+    got = receipts(smtp_sink)
+    assert list(got) == ["a@county.example"] and "已收到A县2023年第17周报送" in got["a@county.example"][0].get_content()
+    outcomes = [(r.kind, r.outcome) for r in read_log(dead.parent / ".briefing")]
+    assert outcomes == [("report", "accepted"), ("receipt", "failed"), ("receipt", "sent")]
+    reply(dead, tmp_path / "m01.eml")
+    assert len(smtp_sink.received) == 1  # sent once, not again
+
+
 def test_smtp_password_is_required_when_logging_in(tmp_path):
     config = workspace(tmp_path, free_port())
     result = CliRunner().invoke(cli, ["ingest", "--config", str(config), "--reply", str(tmp_path)],

@@ -212,8 +212,8 @@ def table(doc, headers: list[str], widths_mm: list[float], loop: str, cells: lis
     layout.set(qn("w:type"), "fixed")
     insert_ordered(tbl._tbl.tblPr, layout, TBLPR_ORDER)
     set_widths(tbl, widths_mm)
-    for index, text in enumerate(headers):
-        _cell_text(tbl.rows[0].cells[index], text, "表格标题")
+    for index, text in enumerate(headers):  # the unit on a line of its own: "外出招商" / "（次）"
+        _cell_text(tbl.rows[0].cells[index], text.replace("（", "\n（") if index else text, "表格标题")
     _row_flags(tbl.rows[0], header=True)
     _cell_text(tbl.rows[1].cells[0], "{%tr for " + loop + " %}", "表格文字")
     for index, text in enumerate(cells):
@@ -343,7 +343,10 @@ def tables(doc) -> None:
           [44, 26, 26, 20, 20, 20], "u in b.units",
           ['{{ u.unit }}', '{{ u.target|money if u.target is not none else "—" }}', "{{ u.ytd.funds|money }}",
            '{{ u.completion|percent if u.completion is not none else "—" }}', "{{ b.time_progress|percent }}",
-           '{{ u.rank if u.rank else "—" }}'], None)
+           '{{ u.rank if u.rank else "—" }}'],
+          ["合计", "{{ b.target_total|money }}", "{{ b.ytd_totals.funds|money }}",
+           '{{ b.target_completion|percent if b.target_completion is not none else "—" }}',
+           "{{ b.time_progress|percent }}", ""])
     add(doc, "{%p endif %}")
 
     add(doc, "表{{ 3 if b.has_targets else 2 }}　分产业链招商引资情况（今年以来）", "表题")
