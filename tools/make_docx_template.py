@@ -171,6 +171,17 @@ def page_field(paragraph) -> None:
 # ---------------------------------------------------------------- tables
 
 
+def cell_margins(tbl, side) -> None:
+    """Left and right cell margins (Word's default 1.9 mm leaves narrow columns too little room)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(int(side.twips)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    insert_ordered(tbl._tbl.tblPr, margins, TBLPR_ORDER)
+
+
 def set_widths(tbl, widths_mm: list[float]) -> None:
     """Column widths in the grid (what fixed-layout tables use) and in every cell."""
     for grid_col, width in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
@@ -206,6 +217,7 @@ def table(doc, headers: list[str], widths_mm: list[float], loop: str, cells: lis
     rows = 4 + (1 if total else 0)
     tbl = doc.add_table(rows=rows, cols=len(headers))
     tbl.style = doc.styles["Table Grid"]
+    cell_margins(tbl, Mm(1))
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl.autofit = False
     layout = OxmlElement("w:tblLayout")
@@ -250,7 +262,8 @@ def styles(doc) -> None:
     doc.styles["表题"].paragraph_format.space_after = Pt(6)
     doc.styles["表题"].paragraph_format.keep_with_next = True
     paragraph_style(doc, "表格文字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
-    paragraph_style(doc, "表格标题", BODY_FONT, 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    # Headers in 五号 so that four characters fit a 17 mm column; the figures stay 小四.
+    paragraph_style(doc, "表格标题", BODY_FONT, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     paragraph_style(doc, "表格数字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
     paragraph_style(doc, "表注", BODY_FONT, 12, indent_chars=0)
     paragraph_style(doc, "版记", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
@@ -329,7 +342,7 @@ def tables(doc) -> None:
     t = "b.ytd_totals"
     table(doc, ["单位", "外出招商（次）", "对接洽谈项目（个）", "签约项目（个）", "签约总投资（亿元）", "落实执行项目（个）",
                 "到位资金（亿元）", "{{ c.external_label }}到位资金（亿元）"],
-          [40, 16, 16, 16, 17, 16, 17, 18], "u in b.units",
+          [36, 17, 17, 17, 17, 17, 17, 18], "u in b.units",
           ["{{ u.unit }}", "{{ u.ytd.trips }}", "{{ u.ytd.negotiated }}", "{{ u.ytd.signings }}",
            "{{ u.ytd.investment|money }}", "{{ u.ytd.projects }}", "{{ u.ytd.funds|money }}",
            "{{ u.ytd.external_funds|money }}"],
@@ -383,7 +396,7 @@ def distribution(doc) -> None:
     misplaces floating tables and frames anchored to the bottom margin.
     """
     add(doc, "{%p if c.distribution %}")
-    add(doc, "", "表注")
+    add(doc, "", "表注").paragraph_format.keep_with_next = True
     rows = ["{%tr if c.distribution.报 %}", "报：{{ c.distribution.报|join('，') }}", "{%tr endif %}",
             "{%tr if c.distribution.送 %}", "送：{{ c.distribution.送|join('，') }}", "{%tr endif %}",
             "{%tr if c.distribution.发 %}", "发：{{ c.distribution.发|join('，') }}", "{%tr endif %}",
@@ -393,6 +406,7 @@ def distribution(doc) -> None:
     set_widths(tbl, [156])
     for row, text in zip(tbl.rows, rows):
         _cell_text(row.cells[0], text, "版记")
+        row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True  # the 报尾 stays on one page
         _row_flags(row)
     tbl.rows[-1].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     borders = OxmlElement("w:tblBorders")
