@@ -116,6 +116,8 @@ def parse_money(value: Any) -> Decimal:
 
 
 def _money_from_text(raw: str) -> Decimal:
+    if "，" in raw or "、" in raw:
+        raise _fail("金额里不能有中文逗号或顿号（实际是“{value}”）：只填一个数，例如 35.6 或“3560万元”", value=raw)
     text = _nfkc(raw)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")

@@ -28,6 +28,7 @@ def test_money_sum_is_exact_where_floats_are_not():
 @pytest.mark.parametrize("raw,needle", [
     ("3.5亿美元", "亿美元"), ("-5", "负数"), ("-5亿元", "负数"), ("NaN", "金额"), ("inf", "金额"),
     ("五亿", "金额"), ("", "不能为空"), (None, "不能为空"), (True, "金额"), ("3.5 千元", "千元"),
+    ("1，200", "中文逗号"),
 ])
 def test_money_errors_say_what_was_expected(raw, needle):
     with pytest.raises(ValueError, match=needle):
