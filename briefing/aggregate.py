@@ -212,7 +212,7 @@ class Briefing:
     target_total: Decimal | None = None
     """Sum of the units' annual targets."""
     target_completion: Decimal | None = None
-    """Year-to-date funds of the whole area over ``target_total``."""
+    """Year-to-date funds of the units that have a target, over ``target_total``."""
 
 
 # ---------------------------------------------------------------- folding
@@ -235,6 +235,24 @@ class Contribution(NamedTuple):
 
 
 _EVENT_INDEX = {"推介会": 5, "签约仪式": 6, "考察接待": 7}
+
+
+def to_plain(c: Contribution) -> tuple:
+    """A contribution as strings, numbers and tuples only (amounts as text), for the cache."""
+    return (c.unit, c.week, c.counts[:3] + (str(c.counts[3]),) + c.counts[4:], c.trips,
+            tuple((i, str(a), k, p) for i, a, k, p in c.signings),
+            tuple(p[:5] + (str(p[5]),) for p in c.projects))
+
+
+def from_plain(data: tuple) -> Contribution:
+    """The inverse of :func:`to_plain`; raises on anything malformed."""
+    unit, week, counts, trips, signings, projects = data
+    counts = tuple(counts[:3]) + (Decimal(counts[3]),) + tuple(counts[4:])
+    if not (isinstance(unit, str) and len(week) == 2 and len(counts) == 8):
+        raise ValueError("malformed contribution")
+    return Contribution(unit, tuple(week), counts, tuple(tuple(t) for t in trips),
+                        tuple((i, Decimal(a), bool(k), p) for i, a, k, p in signings),
+                        tuple(tuple(p[:5]) + (Decimal(p[5]),) for p in projects))
 
 
 def contribution(report: Report) -> Contribution:
@@ -574,7 +592,8 @@ class Tally:
         this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
         week_fold = self.folds.get((year, week_no), Fold())
         ytd = self.combined(year, 1, week_no - 1)
-        moved = movements(this_week, ytd)  # before this week's fold goes in
+        # a project's stage before this week: this year's latest, else last year's
+        moved = movements(this_week, self.combined(year - 1, 1, 53).merge(ytd))
         ytd.merge(week_fold)
 
         week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
@@ -608,20 +627,28 @@ class Tally:
             plans=merge_plans(this_week),
             has_targets=bool(targets),
             target_total=sum(targets.values(), ZERO) if targets else None,
-            target_completion=(ytd_totals.funds / sum(targets.values(), ZERO)) if any(targets.values()) else None,
+            target_completion=(sum((r.ytd.funds for r in rows if r.target is not None), ZERO)
+                               / sum(targets.values(), ZERO)) if any(targets.values()) else None,
         )
 
     def _last_year(self, config: Config, year: int, week_no: int) -> dict[str, Decimal | None]:
-        """Last year's 到位资金 and 区外到位资金 through the same ISO week: from last year's
-        reports when there are any up to that week, else from ``baseline``, else ``None``."""
-        previous = self.combined(year - 1, 1, min(week_no, weeks_in_year(year - 1)))
-        if previous.reports:
+        """Last year's 到位资金 and 区外到位资金 through the same ISO week (its last week when this
+        year has a week 53): from last year's reports when they cover the year from its start,
+        else from ``baseline``, else ``None`` (never a comparison with part of a year)."""
+        through = min(week_no, weeks_in_year(year - 1))
+        previous = self.combined(year - 1, 1, through)
+        first = min((w for y, w in self.folds if y == year - 1), default=None)
+        if previous.reports and first is not None and first <= START_WEEKS:
             totals = previous.totals()
             return {"funds": totals.funds, "external_funds": totals.external_funds}
         for entry in config.baseline.get(year - 1, []):
-            if entry.week == week_no:
+            if entry.week == through:
                 return {"funds": entry.funds, "external_funds": entry.external_funds}
         return {"funds": None, "external_funds": None}
+
+
+START_WEEKS = 4
+"""Last year's reports stand for its year to date only if they begin within its first weeks."""
 
 
 def build_briefing(reports: Iterable[Report], config: Config, week: str, issue: int, date: dt.date) -> Briefing:

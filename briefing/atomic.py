@@ -23,7 +23,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         os.replace(tmp, path)
     except PermissionError:
         _discard(tmp)
-        raise BriefingError(f"无法写入 {path}：文件可能正在 Word/WPS 中打开，请关闭后重试") from None
+        raise BriefingError(f"无法写入 {path}：没有权限，或文件正被其他程序（Word、WPS、Excel 等）打开，请关闭后重试") from None
     except OSError as error:
         _discard(tmp)
         raise BriefingError(f"无法写入 {path}：{error.strerror or error}") from None
@@ -64,9 +64,11 @@ class FileLock:
                 os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
                 return self
             except FileExistsError:
-                if self._is_stale() or time.monotonic() > deadline:
+                if self._is_stale():  # left behind by a crash long ago
                     _discard(str(self.path))
                     continue
+                if time.monotonic() > deadline:
+                    raise BriefingError(f"另一个 briefing 命令正在使用这个工作目录（{self.path}），请等它结束后再试") from None
                 time.sleep(0.05)
 
     def _is_stale(self) -> bool:

@@ -95,7 +95,7 @@ def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
     if issue is not None:
         for other in weeks_with_issue(ws.state, week, issue):
             note(f"注意：第{issue}期已经用于 {other} 的简报，现在 {week} 也标为第{issue}期")
-    number = issue_number(ws.state, week, issue)
+    number = issue_number(ws.state, week, issue, record=False)
     b = tally.briefing(ws.config, week, number, date or dt.date.today())
     reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
     if reported * 2 < units:
@@ -167,5 +167,6 @@ def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None 
     for ext in formats or DEFAULT_FORMATS:
         data = RENDERERS[ext](b, ws)
         written.append(write_bytes(ws.output / output_name(b, ext), data))
+    issue_number(ws.state, b.week, b.issue)
     record_build(ws.state, b.week)
     return written

@@ -1,28 +1,30 @@
 """A cache of validated reports inside the workspace (``.briefing/cache.sqlite``).
 
 What is cached for a valid file is its contribution to the figures
-(:class:`briefing.aggregate.Contribution`, plain tuples that reload fast); invalid files are
-never cached, so their problems are found again on every run.
+(:class:`briefing.aggregate.Contribution`), stored with ``marshal`` as plain strings, numbers and
+tuples, so loading a planted cache cannot run code.  Files with errors or warnings are never
+cached, so their problems are found again on every run.
 
 A file is taken from the cache when its size and modification time match what was recorded
 (and the time is not so recent that an edit in the same clock tick could hide), or else when
-the hash of its bytes matches.  The whole cache is dropped when the config, the package or the
-Python/pydantic version changes.  A missing, stale or damaged cache only means parsing again:
-any error here falls back to reading the files.  SQLite's locking keeps two builds at once safe.
+the hash of its bytes matches.  The whole cache is dropped when the config, the package's source
+code or the Python/pydantic version changes.  A missing, stale or damaged cache only means parsing again:
+any error here falls back to reading the files.  SQLite's locking keeps two builds at once safe;
+a database that is locked or cannot be locked (some network shares) means running without it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import sqlite3
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = "1"
+FORMAT = "2"
 BATCH = 1000             # entries written per transaction (bounds the memory held)
 RACY_NS = 2_000_000_000  # mtimes this close to the check are not trusted (coarse file-system clocks)
 
@@ -34,7 +36,17 @@ def fingerprint(config_bytes: bytes) -> str:
     from briefing import __version__
 
     parts = [FORMAT, __version__, sys.version, pydantic.VERSION]
-    return hashlib.sha256("\0".join(parts).encode() + b"\0" + config_bytes).hexdigest()
+    digest_ = hashlib.sha256("\0".join(parts).encode() + b"\0" + config_bytes)
+    digest_.update(_source_digest())  # any change to the code, released or not
+    return digest_.hexdigest()
+
+
+def _source_digest() -> bytes:
+    package = Path(__file__).resolve().parent
+    digest_ = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest_.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest_.digest()
 
 
 def digest(raw: bytes) -> bytes:
@@ -65,7 +77,13 @@ class ReportCache:
         self.db: sqlite3.Connection | None = None
         try:
             self._open()
-        except (sqlite3.Error, OSError):
+        except sqlite3.OperationalError as error:
+            if any(word in str(error) for word in ("locked", "readonly", "unable to open", "disk I/O")):
+                self.close()  # busy, read-only or a network share without locking: run without a cache
+                self.entries.clear()
+            else:
+                self._reset()
+        except (sqlite3.Error, OSError):  # not a database any more: start a new one
             self._reset()
 
     def _open(self) -> None:
@@ -109,12 +127,12 @@ class ReportCache:
         entry = self.entries.get(key)
         if entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns \
                 and stat.st_mtime_ns + RACY_NS < entry.checked_ns:
-            report = _unpickle(entry.payload)
+            report = _decode(entry.payload)
             if report is not None:
                 return report, None
         raw = read()
         if entry is not None and entry.digest == digest(raw):
-            report = _unpickle(entry.payload)
+            report = _decode(entry.payload)
             if report is not None:
                 self.pending.append((key, stat.st_size, stat.st_mtime_ns, time.time_ns(), entry.digest, entry.payload))
                 return report, None
@@ -122,7 +140,9 @@ class ReportCache:
 
     def put(self, path: str, stat: os.stat_result, raw: bytes, value: object) -> None:
         """Record what a freshly validated file gave (written by :meth:`save`)."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        from briefing.aggregate import to_plain
+
+        payload = marshal.dumps(to_plain(value))  # data only: loading it cannot run code
         self.pending.append((str(path), stat.st_size, stat.st_mtime_ns, time.time_ns(), digest(raw), payload))
         if len(self.pending) >= BATCH:
             self.save()
@@ -157,8 +177,10 @@ class ReportCache:
             self.db = None
 
 
-def _unpickle(payload: bytes) -> object | None:
+def _decode(payload: bytes) -> object | None:
+    from briefing.aggregate import from_plain
+
     try:
-        return pickle.loads(payload)
-    except Exception:  # a damaged or incompatible entry is a cache miss
+        return from_plain(marshal.loads(payload))
+    except Exception:  # a damaged, foreign or incompatible entry is a cache miss
         return None

@@ -287,7 +287,7 @@ def schema(config: Path, output: Path | None) -> None:
 def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sources: tuple[Path, ...]) -> None:
     """导入各单位用电子邮件报送的报告：取出 .yaml 附件，检查后按内容存入 entries/周次/单位.yaml。
 
-    SOURCES 可以是 .eml 邮件文件、mbox 邮箱文件或 Maildir 邮件文件夹；用 --imap 直接收取邮箱。
+    可以给出 .eml 邮件文件、mbox 邮箱文件或 Maildir 邮件文件夹；用 --imap 直接收取邮箱。
 
     每封邮件的原件都保存在 archive/mail/，结果记入 .briefing/ingest.jsonl；同样的邮件导入两次不会重复入库。
 

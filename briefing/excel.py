@@ -59,9 +59,9 @@ def render_xlsx(b: Briefing) -> bytes:
         sheet = workbook.create_sheet(title)
         sheet.append([header for header, _ in columns])
         for row in rows:
-            sheet.append(list(row))
+            _append(sheet, row)
         if total is not None:
-            sheet.append(list(total))
+            _append(sheet, total)
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
         for index, (_, number_format) in enumerate(columns, 1):
@@ -83,3 +83,10 @@ def render_xlsx(b: Briefing) -> bytes:
     workbook.save(buffer)
     return buffer.getvalue()
 
+
+def _append(sheet, values) -> None:
+    """Append a row; text from reports stays text even when it starts with "=" (no formulas)."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

@@ -127,15 +127,13 @@ class LogRecord:
 
     @property
     def when(self) -> dt.datetime:
-        """The time that orders versions: the Date header, else arrival."""
-        for text in (self.date, self.arrived):
-            if text:
-                try:
-                    value = dt.datetime.fromisoformat(text)
-                except ValueError:
-                    continue
-                return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        """The time that orders versions: the Date header, else arrival; never later than arrival
+        (a Date in the future, forged or from a wrong clock, must not pin a version)."""
+        times = [_parse_time(text) for text in (self.date, self.arrived)]
+        sent, arrived = times
+        if sent is not None and arrived is not None:
+            return min(sent, arrived)
+        return sent or arrived or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
     @property
     def order(self) -> tuple:
@@ -149,6 +147,16 @@ class LogRecord:
 
 
 _FIELDS = {f.name for f in fields(LogRecord)}
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def read_log(state: str | os.PathLike) -> list[LogRecord]:

@@ -140,7 +140,6 @@ _KEY_ALT = "|".join(KNOWN_KEYS)
 _FULLWIDTH_COLON = re.compile(r"^[ \t\u3000]*(?:-[ \t\u3000]*)?([A-Za-z_][A-Za-z0-9_]*)[ \t\u3000]*(：)", re.M)
 _NO_SPACE = re.compile(rf"^[ ]*(?:-[ ]+)?({_KEY_ALT}):(?=[^ \t\r\n/])", re.M)
 _BAD_INDENT = re.compile(r"^[ ]*([\t\u3000\u00a0])", re.M)
-_FLOW_SEP = re.compile(r"\[[^\]\n]*?(，)")
 _DASH_NO_SPACE = re.compile(r"^[ ]*(-)(?=[^\s\-0-9.])", re.M)
 
 
@@ -162,10 +161,13 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
         hints.append((*_text_pos(text, m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
     for m in _DASH_NO_SPACE.finditer(text):
         hints.append((*_text_pos(text, m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
-    if "[" in text:
-        for m in _FLOW_SEP.finditer(text):
-            hints.append((*_text_pos(text, m.start(1)),
-                          f"方括号列表里用了中文标点“{m.group(1)}”分隔，请改用英文逗号“,”，或每项单独一行以“- ”开头"))
+    if "[" in text and "，" in text:
+        for number, line in enumerate(text.split("\n"), 1):  # per line: linear even for hostile input
+            opening = line.find("[")
+            comma = line.find("，", opening + 1) if opening >= 0 else -1
+            if comma >= 0 and "]" not in line[opening:comma]:
+                hints.append((number, comma + 1,
+                              "方括号列表里用了中文标点“，”分隔，请改用英文逗号“,”，或每项单独一行以“- ”开头"))
     hints.sort()
     return hints
 
@@ -183,6 +185,8 @@ def _compose(text: str) -> Any:
         _refuse_anchors(text)
     try:
         return yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise _Stop(1, 1, f"嵌套层次太深（超过 {MAX_DEPTH} 层），这不是一份正常的周报") from None
     except yaml.MarkedYAMLError as error:
         raise _yaml_stop(error) from None
     except yaml.YAMLError as error:  # ReaderError and friends
@@ -233,9 +237,15 @@ def _yaml_stop(error: yaml.MarkedYAMLError) -> _Stop:
     return _Stop(line, col, "YAML 格式错误，请检查这一行和上一行的冒号、缩进和引号")
 
 
-def _to_data(node: Any, problems: list[tuple[int, int, str]]) -> Any:
+MAX_DEPTH = 20  # a report is four levels deep; hostile nesting must not exhaust the stack
+
+
+def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) -> Any:
     """Turn a composed node into dicts, lists, strings and ``None``; record problems."""
     tag = node.tag
+    if depth > MAX_DEPTH:
+        mark = node.start_mark
+        raise _Stop(mark.line + 1, mark.column + 1, f"嵌套层次太深（超过 {MAX_DEPTH} 层），这不是一份正常的周报")
     if tag not in _ALLOWED_TAGS:
         mark = node.start_mark
         problems.append((mark.line + 1, mark.column + 1,
@@ -243,7 +253,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]]) -> Any:
     if node.__class__ is yaml.ScalarNode:
         return None if tag == _NULL else node.value
     if node.__class__ is yaml.SequenceNode:
-        return [_to_data(item, problems) for item in node.value]
+        return [_to_data(item, problems, depth + 1) for item in node.value]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         mark = key_node.start_mark
@@ -256,7 +266,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]]) -> Any:
             problems.append((mark.line + 1, mark.column + 1,
                              f"键“{key}”重复出现（第{first}行已有）。同一层里每个键只能写一次，请合并或删除一处"))
             continue
-        result[key] = _to_data(value_node, problems)
+        result[key] = _to_data(value_node, problems, depth + 1)
     return result
 
 
@@ -293,7 +303,11 @@ def parse_bytes(raw: bytes, path: str) -> Document:
         doc.problem(1, 1, "文件是空的。请按模板填写报告（至少包括 unit、week、reporter）")
         return doc
     walk_problems: list[tuple[int, int, str]] = []
-    data = _to_data(root, walk_problems)
+    try:
+        data = _to_data(root, walk_problems)
+    except _Stop as stop:
+        doc.problem(stop.line, stop.col, stop.message)
+        return doc
     for line, col, message in walk_problems:
         doc.problem(line, col, message)
     doc.root, doc.data = root, data

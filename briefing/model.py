@@ -44,10 +44,11 @@ def _fail(message: str, **context: Any) -> PydanticCustomError:
 # ---------------------------------------------------------------- scalar parsers
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MONEY = re.compile(r"(\d+(?:\.\d+)?)(亿元|亿|万元|万|元)?")
+_MONEY = re.compile(r"([0-9]{1,20}(?:\.[0-9]{1,12})?)(亿元|亿|万元|万|元)?")
+MAX_AMOUNT = Decimal(1_000_000)  # 亿元; also keeps every sum far inside Decimal's 28 digits
 _MONEY_SHIFT = {None: 0, "亿元": 0, "亿": 0, "万元": -4, "万": -4, "元": -8}
 _NUMBER_THEN_UNIT = re.compile(r"[-+]?\d+(?:\.\d+)?\s*(\S+)")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?(亿元|亿|万元|万|元)?")
 
 
 def clean_text(value: str) -> str:
@@ -110,6 +111,8 @@ def parse_money(value: Any) -> Decimal:
         amount = _money_from_text(str(value))
     if not amount.is_finite():
         raise _fail("应为金额，例如 35.6 或“3560万元”，实际是“{value}”", value=str(value))
+    if abs(amount) >= MAX_AMOUNT:
+        raise _fail("金额“{value}”大得不可能（超过一百万亿元），请检查单位和位数", value=str(value))
     if amount < 0:
         raise _fail("金额不能是负数（实际是“{value}”）", value=str(value))
     return amount
@@ -119,7 +122,7 @@ def _money_from_text(raw: str) -> Decimal:
     if "，" in raw or "、" in raw:
         raise _fail("金额里不能有中文逗号或顿号（实际是“{value}”）：只填一个数，例如 35.6 或“3560万元”", value=raw)
     text = _nfkc(raw)
-    if _THOUSANDS.match(text):
+    if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     if text.startswith("-") and _MONEY.fullmatch(text[1:]):
         raise _fail("金额不能是负数（实际是“{value}”）", value=raw)
@@ -132,6 +135,8 @@ def _money_from_text(raw: str) -> Decimal:
         pass
     if re.fullmatch(r"[0-9]+,[0-9]{1,2}(亿元|亿|万元|万|元)?", text):
         raise _fail("“{value}”里的逗号应是小数点：请用英文句点，例如 35.6", value=raw)
+    if "," in text:
+        raise _fail("金额“{value}”写法不对：不要用逗号分隔，小数点用英文句点，例如 1200 或 35.6", value=raw)
     unit = _NUMBER_THEN_UNIT.fullmatch(text)
     if unit:
         hint = "；外币请先折算成人民币" if "元" in unit.group(1) or "美" in unit.group(1) else ""
@@ -223,12 +228,14 @@ def weeks_in_year(year: int) -> int:
     return dt.date(year, 12, 28).isocalendar()[1]
 
 
+MIN_YEAR, MAX_YEAR = 1990, 2200
 _ISO_WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
 
 
 def parse_week(value: Any) -> str:
     """An ISO week, normalised to ``YYYY-Www`` (``2023-W7`` and ``2023年第7周`` are accepted)."""
-    if type(value) is str and _ISO_WEEK.fullmatch(value) and 1 <= int(value[6:]) <= 52:
+    if type(value) is str and _ISO_WEEK.fullmatch(value) and 1 <= int(value[6:]) <= 52 \
+            and MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
         return value
     value = _scalar(value)
     if value is None:
@@ -238,6 +245,8 @@ def parse_week(value: Any) -> str:
     if not match:
         raise _fail("周次应写成 2023-W17 的形式（年份-W周数），实际是“{value}”", value=str(value))
     year, week = int(match.group(1) or match.group(3)), int(match.group(2) or match.group(4))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _fail("年份 {year} 不对，请检查周次，例如 2023-W17", year=year)
     if not 1 <= week <= weeks_in_year(year):
         raise _fail("{year}年没有第{week}周（ISO 周次为 1～{last}）", year=year, week=week, last=weeks_in_year(year))
     return f"{year}-W{week:02d}"

@@ -20,9 +20,10 @@ def _read(path: Path) -> dict[str, dict[str, int]]:
     return data if isinstance(data, dict) else {}
 
 
-def issue_number(state: Path, week: str, override: int | None = None) -> int:
+def issue_number(state: Path, week: str, override: int | None = None, record: bool = True) -> int:
     """The issue number of ``week``: the recorded one, else the year's next; ``override``
-    replaces it and is recorded.  The registry is ``state/issues.json``."""
+    replaces it.  With ``record`` the number is written to ``state/issues.json`` (a build
+    records it only once its files are written, so a failed build uses up no number)."""
     path = state / REGISTRY
     year = week[:4]
     with FileLock(state / (REGISTRY + ".lock")):
@@ -32,7 +33,8 @@ def issue_number(state: Path, week: str, override: int | None = None) -> int:
             numbers[week] = override
         elif week not in numbers:
             numbers[week] = max(numbers.values(), default=0) + 1
-        write_text(path, json.dumps(registry, ensure_ascii=False, indent=2, sort_keys=True))
+        if record:
+            write_text(path, json.dumps(registry, ensure_ascii=False, indent=2, sort_keys=True))
         return numbers[week]
 
 

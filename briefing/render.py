@@ -72,7 +72,7 @@ def oneline(text: str) -> str:
 def sentence(text: str) -> str:
     """Free text as a sentence: one line, ending in a Chinese full stop if it had none."""
     text = oneline(text)
-    return text if not text or text[-1] in "。！？!?…；;）)”\"" else text + "。"
+    return text if not text or text[-1] in "。！？!?.…；;）)”\"" else text + "。"
 
 
 def clause(text: str) -> str:

@@ -113,13 +113,16 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
         for status in units.values():
             if any(dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone() > built for path in status.files):
                 status.notes.append(late)
+    current: dict[str, object] = {}  # unit -> the log record of the version in use
     for record in read_log(ws.state):
         if record.kind != "report" or record.week != week or record.unit not in units:
             continue
         status = units[record.unit]
         if record.outcome in (ACCEPTED, REPLACED, SUPERSEDED):
             status.versions += 1
-            if record.outcome != SUPERSEDED and (status.sender is None or record.when >= status.received):
+            best = current.get(record.unit)
+            if record.outcome != SUPERSEDED and (best is None or record.when >= best.when):
+                current[record.unit] = record
                 status.sender, status.received = record.sender, record.when
             written = dt.datetime.fromisoformat(record.time)
             if built is not None and written > built and record.outcome != SUPERSEDED and late not in status.notes:

@@ -32,12 +32,13 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
     try:
         template = DocxTemplate(str(path))
         template.render(context(b), jinja_env=make_env(workspace_templates, autoescape=True), autoescape=True)
+        buffer = io.BytesIO()
+        template.save(buffer)
     except TemplateError as error:
         raise template_error(error) from None
-    except (KeyError, ValueError, OSError) as error:  # not a .docx, or a damaged one
-        raise BriefingError(f"Word 模板 {path} 无法使用（{error}）。可以删除它，改用程序自带的模板") from None
-    buffer = io.BytesIO()
-    template.save(buffer)
+    except Exception as error:  # noqa: BLE001 - not a .docx, or one Word left damaged: say so in Chinese
+        raise BriefingError(f"Word 模板 {path} 无法使用（{type(error).__name__}）。它可能不是 .docx 文件或已损坏；"
+                            "可以删除它，改用程序自带的模板（briefing init 会再复制一份）") from None
     return buffer.getvalue()
 
 
@@ -61,7 +62,7 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
     if exe is None:
         raise BriefingError("生成 PDF 需要安装 LibreOffice（https://zh-cn.libreoffice.org/），"
                             "安装后重新运行；也可以用 Word/WPS 打开 .docx 另存为 PDF")
-    with tempfile.TemporaryDirectory(prefix="briefing-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="briefing-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         source = work / "briefing.docx"
         source.write_bytes(docx)
