@@ -4,12 +4,10 @@ wildcards, a GBK console."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -17,7 +15,6 @@ from briefing.cli import cli
 from briefing.load import parse_bytes
 from briefing.model import parse_money
 
-from conftest import SMALL_REPORTS, write_workspace
 
 
 def run(*args, cwd=None):

@@ -7,18 +7,16 @@ import datetime as dt
 import marshal
 import pickle
 import sqlite3
-import textwrap
 from decimal import Decimal as D
 
 import pytest
-from docx import Document
 from openpyxl import load_workbook
 
 from briefing.aggregate import build_briefing
 from briefing.build import build
 from briefing.errors import BriefingError
 from briefing.ingest import LogRecord
-from briefing.model import Config, Report, parse_money
+from briefing.model import Report, parse_money
 from briefing.workspace import load_reports, open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
