@@ -239,20 +239,21 @@ _EVENT_INDEX = {"推介会": 5, "签约仪式": 6, "考察接待": 7}
 
 def to_plain(c: Contribution) -> tuple:
     """A contribution as strings, numbers and tuples only (amounts as text), for the cache."""
-    return (c.unit, c.week, c.counts[:3] + (str(c.counts[3]),) + c.counts[4:], c.trips,
-            tuple((i, str(a), k, p) for i, a, k, p in c.signings),
-            tuple(p[:5] + (str(p[5]),) for p in c.projects))
+    counts = c.counts
+    return (c.unit, c.week, (*counts[:3], str(counts[3]), *counts[4:]), c.trips,
+            tuple([(i, str(a), k, p) for i, a, k, p in c.signings]),
+            tuple([(k, kind, o, s, ind, str(f)) for k, kind, o, s, ind, f in c.projects]))
 
 
 def from_plain(data: tuple) -> Contribution:
-    """The inverse of :func:`to_plain`; raises on anything malformed."""
+    """The inverse of :func:`to_plain`; raises on anything malformed (a cache miss)."""
     unit, week, counts, trips, signings, projects = data
-    counts = tuple(counts[:3]) + (Decimal(counts[3]),) + tuple(counts[4:])
-    if not (isinstance(unit, str) and len(week) == 2 and len(counts) == 8):
+    year, number = week
+    if type(unit) is not str or len(counts) != 8:
         raise ValueError("malformed contribution")
-    return Contribution(unit, tuple(week), counts, tuple(tuple(t) for t in trips),
-                        tuple((i, Decimal(a), bool(k), p) for i, a, k, p in signings),
-                        tuple(tuple(p[:5]) + (Decimal(p[5]),) for p in projects))
+    return Contribution(unit, (year, number), (*counts[:3], Decimal(counts[3]), *counts[4:]), tuple(trips),
+                        tuple([(i, Decimal(a), k, p) for i, a, k, p in signings]),
+                        tuple([(k, kind, o, s, ind, Decimal(f)) for k, kind, o, s, ind, f in projects]))
 
 
 def contribution(report: Report) -> Contribution:

@@ -12,7 +12,8 @@ from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.model import parse_week
 from briefing.numbering import issue_number, record_build, weeks_with_issue
-from briefing.workspace import Loaded, Workspace, find_reports, guess_unit_week, load_reports, open_cache
+from briefing.workspace import (Loaded, Workspace, find_reports, guess_unit_week, load_reports, no_gc_pauses,
+                                open_cache)
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
 DEFAULT_FORMATS = ("md", "docx", "xlsx")
@@ -162,6 +163,11 @@ def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None 
 
     ``note`` receives warnings, one line each (see :func:`compute`).
     """
+    with no_gc_pauses():
+        return _build(ws, week, formats, issue, date, use_cache, note)
+
+
+def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
     b = compute(ws, week, issue, date, use_cache, note)
     written = []
     for ext in formats or DEFAULT_FORMATS:

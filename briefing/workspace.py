@@ -236,9 +236,10 @@ def validate_bytes(raw: bytes, path: str, config: Config) -> tuple[Report | None
 
 
 @contextmanager
-def _no_gc_pauses():
-    """Suspend the cyclic garbage collector while loading: the reports hold no cycles, and
-    repeated full collections over hundreds of thousands of live objects cost more than parsing."""
+def no_gc_pauses():
+    """Suspend the cyclic garbage collector (while loading, and for a whole build): reports,
+    folds and briefings hold no cycles, and repeated full collections over hundreds of
+    thousands of live objects cost more than parsing.  Nests."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -271,7 +272,7 @@ def load_reports(files: Iterable[str | os.PathLike], config: Config, cache: "Rep
     """
     if sink is None:
         cache = None
-    with _no_gc_pauses():
+    with no_gc_pauses():
         loaded = _load_reports(files, config, cache, sink)
     if cache is not None:
         cache.save(final=True)

@@ -122,6 +122,18 @@ def test_hostile_free_text_is_kept_literally(tmp_path):
     assert "风电]]>项目&amp;" in text and "49" not in text
 
 
+def test_markdown_and_word_do_not_share_compiled_templates(tmp_path):
+    reports = dict(SMALL_REPORTS)
+    reports["2023-W02/B县.yaml"] = SMALL_REPORTS["2023-W02/B县.yaml"].replace("investor: 风电公司", "investor: A&B<公司>")
+    config = write_workspace(tmp_path / "ws", reports=reports)
+    (config.parent / ".briefing").mkdir()
+    for _ in range(2):  # the second round runs on compiled templates from the first
+        md, docx = _docx(config, formats=("md", "docx"))
+        assert "A&B<公司>" in md.read_text(encoding="utf-8") and "&amp;" not in md.read_text(encoding="utf-8")
+        assert "A&B<公司>" in _text(Document(str(docx)))
+    assert list((config.parent / ".briefing").glob("jinja-xml-*.cache"))
+
+
 def test_committed_template_is_what_the_builder_makes(tmp_path):
     spec = importlib.util.spec_from_file_location("make_docx_template", REPO / "tools" / "make_docx_template.py")
     module = importlib.util.module_from_spec(spec)
