@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
-from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip, weeks_in_year
+from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip, week_key, weeks_in_year
 from briefing.regions import OTHER, province_of, province_order
 
 ZERO = Decimal(0)
@@ -530,7 +530,7 @@ class Tally:
 
     def __init__(self, week: str | None = None):
         self.folds: dict[tuple[int, int], Fold] = {}
-        self.keep = (int(week[:4]), int(week[6:])) if week else None
+        self.keep = week_key(week) if week else None
         self.kept: list[Report | str] = []
         self.kept_week: tuple[int, int] | None = None
 
@@ -571,7 +571,7 @@ class Tally:
 
     def has_week(self, week: str) -> bool:
         """Whether any report is for ``week``."""
-        return (int(week[:4]), int(week[6:])) in self.folds
+        return week_key(week) in self.folds
 
     def combined(self, year: int, first: int, last: int) -> Fold:
         """One fold of the weeks ``first..last`` of ISO ``year``."""
@@ -583,7 +583,7 @@ class Tally:
 
     def briefing(self, config: Config, week: str, issue: int, date: dt.date) -> Briefing:
         """Compute every figure of the briefing for ``week`` (``YYYY-Www``)."""
-        year, week_no = int(week[:4]), int(week[6:])
+        year, week_no = week_key(week)
         if self.kept_week != (year, week_no):
             raise ValueError(f"the reports of {week} were not kept")
         if self.missing():

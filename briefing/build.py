@@ -10,10 +10,10 @@ from typing import Callable, Sequence
 from briefing.aggregate import Briefing, Tally
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
-from briefing.model import parse_week
+from briefing.model import parse_week, week_key
 from briefing.numbering import issue_number, record_build, weeks_with_issue
-from briefing.workspace import (Loaded, Workspace, find_reports, guess_unit_week, load_reports, no_gc_pauses,
-                                open_cache)
+from briefing.workspace import (Loaded, Workspace, find_reports, guess_unit_week, load_cached, load_reports,
+                                no_gc_pauses)
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
 DEFAULT_FORMATS = ("md", "docx", "xlsx")
@@ -24,12 +24,10 @@ def load_entries(ws: Workspace, sink=None, use_cache: bool = True) -> Loaded:
     :func:`~briefing.workspace.load_reports` for ``sink``)."""
     if not ws.entries.is_dir():
         raise BriefingError(f"找不到报告文件夹 {ws.entries}。各单位的报告应放在这里（可按周分子文件夹）", exit_code=2)
-    cache = open_cache(ws.config_path) if use_cache and sink is not None else None
-    try:
-        return load_reports(find_reports([ws.entries]), ws.config, cache=cache, sink=sink)
-    finally:
-        if cache is not None:
-            cache.close()
+    files = find_reports([ws.entries])
+    if sink is None:
+        return load_reports(files, ws.config)
+    return load_cached(files, ws.config, ws.config_path, sink, use_cache)
 
 
 def refuse_errors(loaded: Loaded) -> None:
@@ -110,14 +108,14 @@ def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: str | None) -> tup
     errors = loaded.errors
     if not errors or week is None:
         return errors, []
-    year, number = int(week[:4]), int(week[6:])
+    year, number = week_key(week)
     relevant: dict[str, bool] = {}
     for path in {p.path for p in errors}:
         _, file_week = guess_unit_week(path, ws.config)
         if file_week is None:
             relevant[path] = True
         else:
-            key = (int(file_week[:4]), int(file_week[6:]))
+            key = week_key(file_week)
             relevant[path] = (year - 1, 1) <= key <= (year, number)
     return ([p for p in errors if relevant[p.path]], [p for p in errors if not relevant[p.path]])
 

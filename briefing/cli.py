@@ -113,17 +113,12 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import Discard, find_reports, load_config, load_reports, open_cache
+    from briefing.workspace import Discard, find_reports, load_cached, load_config
 
     settings = load_config(config)
     targets = list(paths) or [config.parent / "entries"]
     files = find_reports(targets)
-    cache = open_cache(config)
-    try:
-        loaded = load_reports(files, settings, cache=cache, sink=Discard())
-    finally:
-        if cache is not None:
-            cache.close()
+    loaded = load_cached(files, settings, config, Discard())
     for problem in loaded.problems:
         click.echo(str(problem))
     if loaded.errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 _CENT = Decimal("0.01")
@@ -56,3 +57,13 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
 def join(items, sep: str = "、") -> str:
     """Join texts with the Chinese enumeration comma."""
     return sep.join(str(item) for item in items)
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a terminal or editor (CJK characters are two wide)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` display columns (for aligned tables)."""
+    return text + " " * (columns - width(text))

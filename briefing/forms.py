@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import typing
-import unicodedata
 from typing import Any
 
 from pydantic import BaseModel
 
 from briefing.errors import BriefingError
+from briefing.fmt import width
 from briefing.messages import closest
 from briefing.model import Config, Report
 
@@ -32,14 +32,9 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in an editor (CJK characters are two wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _line(indent: str, key: str, value: str, comment: str) -> str:
     text = f"{indent}{key}: {value}".rstrip() if key else f"{indent}{value}".rstrip()
-    return f"{text}{' ' * max(1, COMMENT_COLUMN - _width(text))}  # {comment}" if comment else text
+    return f"{text}{' ' * max(1, COMMENT_COLUMN - width(text))}  # {comment}" if comment else text
 
 
 def _comment(model: type[BaseModel], name: str) -> str:

@@ -40,6 +40,7 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
+from briefing.fmt import pad, width
 from briefing.load import parse_bytes
 from briefing.mail import Incoming, Letter, Part, open_sources, read_letter
 from briefing.model import Report, parse_week
@@ -673,14 +674,6 @@ def run(ws: Workspace, sources: Sequence[str | os.PathLike] = (), *, imap_passwo
 # ---------------------------------------------------------------- the summary for the clerk
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def _explain(record: LogRecord) -> str:
     if record.outcome in (ACCEPTED, REPLACED):
         text = f"共{record.records}条记录 → {record.stored}"
@@ -712,9 +705,9 @@ def summary(result: IngestResult) -> str:
                 details.extend(f"    {line}" for line in record.errors)
     lines = []
     if len(rows) > 1:
-        widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
-            lines.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1])
+            lines.append("  ".join(pad(cell, widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1])
     skipped = sum(1 for h in result.handled if h.skipped)
     total = len(result.handled)
     head = f"共读取 {total} 封邮件" if total else "没有新邮件"

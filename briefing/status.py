@@ -11,10 +11,10 @@ from email.utils import format_datetime, make_msgid
 
 from briefing.aggregate import Contribution, contribution
 from briefing.errors import BriefingError
-from briefing.fmt import date_range
-from briefing.model import Report
+from briefing.fmt import date_range, pad, width
+from briefing.model import Report, week_key
 from briefing.numbering import last_build
-from briefing.workspace import Workspace, find_reports, guess_unit_week, load_reports, open_cache
+from briefing.workspace import Workspace, find_reports, guess_unit_week, load_cached
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
 
@@ -68,20 +68,15 @@ class _Census:
 def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     """The state of every unit for ``week`` (default: the latest week any report is for)."""
     census = _Census()
-    cache = open_cache(ws.config_path)
-    try:
-        loaded = load_reports(find_reports([ws.entries]) if ws.entries.is_dir() else [], ws.config,
-                              cache=cache, sink=census)
-    finally:
-        if cache is not None:
-            cache.close()
+    files = find_reports([ws.entries]) if ws.entries.is_dir() else []
+    loaded = load_cached(files, ws.config, ws.config_path, census)
     if week is None:
         weeks = [w for _, w, _ in census.files.values()]
         if not weeks:
             today = dt.date.today().isocalendar()
             week = f"{today[0]}-W{today[1]:02d}"  # nothing yet: this week, everyone missing
         else:
-            week = max(weeks, key=lambda w: (int(w[:4]), int(w[6:])))
+            week = max(weeks, key=week_key)
     units = {name: UnitStatus(name) for name in ws.config.unit_names}
     for path, (unit, file_week, records) in census.files.items():
         if file_week == week and unit in units:
@@ -138,14 +133,8 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
             status.notes.insert(0, f"共报送{status.versions}版，用最新一版")
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _row(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths)).rstrip()
+    return "  ".join(pad(cell, columns) for cell, columns in zip(cells, widths)).rstrip()
 
 
 def status_table(status: WeekStatus) -> str:
@@ -157,7 +146,7 @@ def status_table(status: WeekStatus) -> str:
         notes = list(u.notes) + ([f"{u.errors}处错误，请运行 briefing validate 查看"] if u.errors else [])
         rows.append([u.unit, u.state, when, u.sender or "—", "—" if u.records is None else str(u.records),
                      "；".join(notes)])
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [f"{status.week[:4]}年第{int(status.week[6:])}周报送情况", _row(header, widths),
              _row(["-" * w for w in widths], widths)]
     lines += [_row(r, widths) for r in rows]

@@ -359,6 +359,17 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
+def load_cached(files: Iterable[str | os.PathLike], config: Config, config_path: Path,
+                sink: "Tally | Discard", use_cache: bool = True) -> Loaded:
+    """:func:`load_reports` through the workspace's cache (opened and closed here)."""
+    cache = open_cache(config_path) if use_cache else None
+    try:
+        return load_reports(files, config, cache=cache, sink=sink)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def open_cache(config_path: Path) -> "ReportCache | None":
     """The report cache of the workspace of ``config_path`` (``None`` if switched off)."""
     if os.environ.get("BRIEFING_NO_CACHE"):
