@@ -100,7 +100,7 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
 
 def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
     """What the ingest log says: sender, time, versions, returned reports, late corrections."""
-    from briefing.ingest import ACCEPTED, REJECTED, REPLACED, SUPERSEDED, read_log
+    from briefing.ingest import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
 
     built = last_build(ws.state, week)
     late = "简报生成后才收到（或更正），请重新生成简报"
@@ -127,6 +127,10 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
             status.sender = status.sender or record.sender
             if "邮件报送有错误，已退回" not in status.notes:
                 status.notes.append("邮件报送有错误，已退回")
+        elif record.outcome == HELD and status.state == MISSING:
+            held = "邮件报送的报告待处理：entries 中有文件名与内容不符的文件挡住了它，见 briefing ingest 的结果"
+            if held not in status.notes:
+                status.notes.append(held)
         # QUARANTINED: someone not listed for the unit wrote in its name; the unit sent nothing.
     for status in units.values():
         if status.versions > 1:
