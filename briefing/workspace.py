@@ -374,10 +374,13 @@ def open_cache(config_path: Path) -> "ReportCache | None":
     """The report cache of the workspace of ``config_path`` (``None`` if switched off)."""
     if os.environ.get("BRIEFING_NO_CACHE"):
         return None
-    from briefing.cache import ReportCache
+    from briefing.cache import ReportCache, user_secret
 
     try:
         config_bytes = Path(config_path).read_bytes()
     except OSError:
         return None
-    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes)
+    secret = user_secret()
+    if secret is None:  # nowhere to keep the key the entries are checked with: no cache
+        return None
+    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes, secret)
