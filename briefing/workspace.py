@@ -169,58 +169,64 @@ def find_reports(paths: Iterable[str | os.PathLike], workspace: str | os.PathLik
 
 
 def _walk(top: str, allowed: list[str], found: Found) -> None:
-    """Depth first, in name order, a folder's files before its subfolders (as ``os.walk``)."""
+    """``os.walk`` in name order, a folder's files before its subfolders, with every folder it
+    cannot list reported (``onerror``) and links checked (one extra listing per folder gives
+    which entries are links without a ``stat`` per file)."""
     walked: dict[str, str] = {}  # real path of each folder searched -> the path it was searched under
 
     def refuse(path: str, message: str) -> None:
         found.problems.append(Problem(path, 1, 1, message))
 
-    def visit(folder: str) -> None:
-        real = os.path.realpath(folder)
-        if real in walked:
-            refuse(folder, f"这个快捷方式（符号链接）指向已经检查过的文件夹 {walked[real]}，其中的报告不会重复统计。"
-                           "请删除这个链接")
-            return
-        walked[real] = folder
-        try:
-            with os.scandir(folder) as listing:
-                items = sorted(listing, key=lambda item: item.name)
-        except OSError as error:
-            refuse(folder, f"无法读取这个文件夹（{reason(error)}），其中的报告没有检查。请检查文件夹的权限后重试")
-            return
-        folders = []
-        for item in items:
-            name = item.name
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                linked = item.is_symlink() or _is_junction(item)
-                is_dir = item.is_dir()
-            except OSError as error:
-                refuse(path, f"无法读取（{reason(error)}），没有检查。请检查它的权限后重试")
-                continue
-            report = name.lower().endswith(REPORT_SUFFIXES) and not name.startswith("~$")
-            if linked and not is_dir and not os.path.exists(path):
-                if report or "." not in name:  # a report, or perhaps a folder: say it is gone
-                    refuse(path, "这个快捷方式（符号链接）指向的文件或文件夹不存在，没有检查。请删除它或放入真正的文件")
-                continue
-            if not is_dir and not report:
-                continue
-            if linked:
-                target = os.path.realpath(path)
-                if not any(_inside(target, root) for root in allowed):
-                    refuse(path, f"这个快捷方式（符号链接）指向工作目录以外的 {target}，为安全起见没有读取。"
-                                 "请把报告复制到工作目录里，再删除这个链接")
-                    continue
-            if is_dir:
-                folders.append(path)
-            else:
-                found.files.append(path)
-        for path in folders:
-            visit(path)
+    def unreadable(error: OSError) -> None:
+        path = os.fsdecode(error.filename) if getattr(error, "filename", None) else top
+        refuse(path, f"无法读取这个文件夹（{reason(error)}），其中的报告没有检查。请检查文件夹的权限后重试")
 
-    visit(top)
+    def outside(path: str) -> bool:
+        target = os.path.realpath(path)
+        if any(_inside(target, root) for root in allowed):
+            return False
+        refuse(path, f"这个快捷方式（符号链接）指向工作目录以外的 {target}，为安全起见没有读取。"
+                     "请把报告复制到工作目录里，再删除这个链接")
+        return True
+
+    def walk(folder: str) -> None:
+        for current, dirs, files in os.walk(folder, onerror=unreadable):
+            real = os.path.realpath(current)
+            if real in walked:
+                refuse(current, f"这个文件夹与已经检查过的 {walked[real]} 是同一个（由快捷方式或符号链接相连），"
+                                "没有重复检查。请删除多余的快捷方式")
+                dirs[:] = []
+                continue
+            walked[real] = current
+            try:
+                with os.scandir(current) as listing:
+                    links = {item.name for item in listing if item.is_symlink() or _is_junction(item)}
+            except OSError as error:
+                unreadable(error)
+                dirs[:] = []
+                continue
+            for name in sorted(files):
+                path = os.path.join(current, name)
+                report = name.lower().endswith(REPORT_SUFFIXES) and not name.startswith(("~$", "."))
+                if name in links and not os.path.exists(path):
+                    if report or "." not in name:  # a report, or perhaps a folder: say it is gone
+                        refuse(path, "这个快捷方式（符号链接）指向的文件或文件夹不存在，没有检查。请删除它或放入真正的文件")
+                elif report and not (name in links and outside(path)):
+                    found.files.append(path)
+            linked, kept = [], []
+            for name in sorted(dirs):
+                if name.startswith("."):
+                    continue
+                path = os.path.join(current, name)
+                if name not in links:
+                    kept.append(name)
+                elif not outside(path):
+                    linked.append(path)  # os.walk does not follow links: walk them here
+            dirs[:] = kept
+            for path in linked:
+                walk(path)
+
+    walk(top)
 
 
 def _inside(path: str, root: str) -> bool:

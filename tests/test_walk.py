@@ -55,6 +55,22 @@ def test_an_unreadable_folder_stops_validate_build_and_shows_in_status(small, mo
     assert str(folder) in result.stderr and result.stdout.split() == ["A县", "B县", "C园区"]
 
 
+def test_an_unreadable_folder_reported_through_os_walk_stops_build(small, monkeypatch):
+    folder = small.parent / "entries" / "2023-W01"
+    real = os.walk
+
+    def walk(top, topdown=True, onerror=None, followlinks=False):
+        for current, dirs, files in real(top, topdown, onerror, followlinks):
+            if os.path.realpath(current) == os.path.realpath(folder):
+                onerror(PermissionError(errno.EACCES, "Permission denied", current))
+                continue
+            yield current, dirs, files
+
+    monkeypatch.setattr(os, "walk", walk)
+    result = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md")
+    assert result.exit_code == 1 and f"{folder}:1:1: 错误: 无法读取这个文件夹" in result.output
+
+
 def test_an_unreadable_entries_folder_is_named_too(small, monkeypatch):
     _unreadable(monkeypatch, small.parent / "entries")
     result = run("validate", "--config", str(small))
@@ -92,7 +108,7 @@ def test_broken_links_and_link_loops_are_named_not_followed_forever(small):
     (entries / "2023-W02" / "C园区.yaml").symlink_to(entries / "nothing.yaml")
     result = run("validate", "--config", str(small))
     assert result.exit_code == 1
-    assert f"{entries / '2023-W02' / 'loop'}:1:1: 错误: 这个快捷方式（符号链接）指向已经检查过的文件夹" in result.output
+    assert f"{entries / '2023-W02' / 'loop'}:1:1: 错误: 这个文件夹与已经检查过的 {entries} 是同一个" in result.output
     assert f"{entries / '2023-W03'}:1:1: 错误: 这个快捷方式（符号链接）指向的文件或文件夹不存在" in result.output
     assert "C园区.yaml:1:1: 错误: 这个快捷方式（符号链接）指向的文件或文件夹不存在" in result.output
 
