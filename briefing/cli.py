@@ -65,8 +65,17 @@ class BriefingGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已取消。", err=True)
             ctx.exit(130)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
+        except OSError as error:  # a folder or file the command needs cannot be used: say which
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            from briefing.atomic import reason
+
+            where = error.filename or "工作目录中的文件"
+            click.secho(f"错误：无法使用 {where}：{reason(error)}。请检查它是否存在、是否只读或正被其他程序占用，"
+                        "处理后重新运行", fg="red", err=True)
+            ctx.exit(1)
         except Exception as error:  # a bug, not the user's mistake: keep it to one line
             if os.environ.get("BRIEFING_DEBUG"):
                 raise
@@ -113,14 +122,21 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import Discard, find_reports, load_cached, load_config
+    from briefing.workspace import Discard, entries_folder, find_reports, load_cached, load_config
 
     settings = load_config(config)
-    targets = list(paths) or [config.parent / "entries"]
-    files = find_reports(targets)
-    loaded = load_cached(files, settings, config, Discard())
+    entries = config.parent / "entries"
+    if not paths:
+        entries_folder(entries)
+    found = find_reports(list(paths) or [entries], config.parent)
+    loaded = load_cached(found.files, settings, config, Discard())
+    loaded.add_unread(found.problems)
     for problem in loaded.problems:
         click.echo(str(problem))
+    if loaded.unread:
+        raise BriefingError(f"有 {len(loaded.unread)} 处文件或文件夹无法读取（见上），其中的报告没有检查；"
+                            f"其余 {loaded.files} 个文件中 {loaded.bad_files - len({p.path for p in loaded.unread})} 个有错误。"
+                            "请处理后重新检查")
     if loaded.errors:
         raise BriefingError(f"检查了 {loaded.files} 个文件，其中 {loaded.bad_files} 个有错误（共 {len(loaded.errors)} 处）")
     if not loaded.files:
@@ -341,6 +357,8 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 
     result = week_status(open_workspace(config), normalise_week(week) if week else None)
     if missing:
+        for line in result.unread:  # the list may be incomplete: say why, apart from the list
+            click.secho(line, fg="yellow", err=True)
         for unit in result.missing:
             click.echo(unit)
     else:

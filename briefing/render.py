@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from briefing import fmt
 from briefing.aggregate import Briefing
@@ -105,15 +105,8 @@ def make_env(workspace_templates: Path | None, autoescape: bool = False) -> Envi
 
     ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown.
     """
-    compiled = None
-    if workspace_templates is not None and (workspace_templates.parent / ".briefing").is_dir():
-        # compiled templates, keyed by their source's checksum (an edited template is recompiled);
-        # one set per autoescape setting, since the compiled code differs
-        pattern = "jinja-xml-%s.cache" if autoescape else "jinja-%s.cache"
-        compiled = FileSystemBytecodeCache(str(workspace_templates.parent / ".briefing"), pattern)
-    env = Environment(
+    env = Environment(  # compiled templates stay in memory: nothing executable is ever read from disk
         loader=FileSystemLoader([str(d) for d in template_dirs(workspace_templates)]),
-        bytecode_cache=compiled,
         undefined=StrictUndefined,
         autoescape=autoescape,
         trim_blocks=True,

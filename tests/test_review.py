@@ -144,7 +144,9 @@ def test_a_damaged_word_template_gets_a_chinese_message(small):
     (templates / "briefing.docx").write_bytes(b"not a zip at all")
     with pytest.raises(BriefingError, match="Word 模板"):
         build(open_workspace(small), week="2023-W02", formats=["docx"], issue=None, date=dt.date(2023, 1, 16))
-    assert not (small.parent / ".briefing" / "issues.json").exists()  # a failed build uses up no number
+    from briefing.numbering import recorded_issues
+
+    assert recorded_issues(small.parent / ".briefing") in ({}, {"2023": {}})  # a failed build uses up no number
 
 
 def test_a_date_in_the_future_does_not_pin_a_version():
