@@ -126,31 +126,31 @@ def output_name(b: Briefing, ext: str) -> str:
     return f"{title}-{b.week}.{ext}"
 
 
-def _markdown(b: Briefing, ws: Workspace) -> bytes:
+def _markdown(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.render import render_markdown
 
     return render_markdown(b, ws.templates).encode("utf-8")
 
 
-def _docx(b: Briefing, ws: Workspace) -> bytes:
+def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
     from briefing.word import render_docx
 
     return render_docx(b, ws.templates)
 
 
-def _pdf(b: Briefing, ws: Workspace) -> bytes:
+def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.word import docx_to_pdf
 
-    return docx_to_pdf(_docx(b, ws))
+    return docx_to_pdf(_docx(b, ws), note=note)
 
 
-def _xlsx(b: Briefing, ws: Workspace) -> bytes:
+def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.excel import render_xlsx
 
     return render_xlsx(b)
 
 
-RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {
+RENDERERS: dict[str, Callable[[Briefing, Workspace, Note], bytes]] = {
     "md": _markdown, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
 
 
@@ -169,7 +169,7 @@ def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
     b = compute(ws, week, issue, date, use_cache, note)
     written = []
     for ext in formats or DEFAULT_FORMATS:
-        data = RENDERERS[ext](b, ws)
+        data = RENDERERS[ext](b, ws, note)
         written.append(write_bytes(ws.output / output_name(b, ext), data))
     issue_number(ws.state, b.week, b.issue)
     record_build(ws.state, b.week)
