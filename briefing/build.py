@@ -144,31 +144,31 @@ def output_name(b: Briefing, ext: str) -> str:
     return f"{title}-{b.week}.{ext}"
 
 
-def _markdown(b: Briefing, ws: Workspace) -> bytes:
+def _markdown(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.render import render_markdown
 
     return render_markdown(b, ws.templates).encode("utf-8")
 
 
-def _docx(b: Briefing, ws: Workspace) -> bytes:
+def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
     from briefing.word import render_docx
 
     return render_docx(b, ws.templates)
 
 
-def _pdf(b: Briefing, ws: Workspace) -> bytes:
+def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.word import docx_to_pdf
 
-    return docx_to_pdf(_docx(b, ws))
+    return docx_to_pdf(_docx(b, ws), note=note)
 
 
-def _xlsx(b: Briefing, ws: Workspace) -> bytes:
+def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.excel import render_xlsx
 
     return render_xlsx(b)
 
 
-RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {
+RENDERERS: dict[str, Callable[[Briefing, Workspace, Note], bytes]] = {
     "md": _markdown, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
 
 
@@ -187,7 +187,7 @@ def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
     tally, week = gather(ws, week, issue, use_cache, note)
     with reserve(ws.state, week, issue) as number:  # given back if anything below fails
         b = briefing_of(ws, tally, week, number, date, note)
-        editions = [(ext, RENDERERS[ext](b, ws)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
+        editions = [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
         written = [write_bytes(ws.output / output_name(b, ext), data) for ext, data in editions]
     record_build(ws.state, b.week)
     return written

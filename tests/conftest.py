@@ -188,14 +188,26 @@ def small(tmp_path: Path) -> Path:
     return write_workspace(tmp_path / "ws")
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the repository's sample workspace; returns its config path."""
-    root = tmp_path / "sample"
-    root.mkdir()
+def copy_sample(root: Path) -> Path:
+    """Copy the repository's sample workspace to ``root``; return its config path."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "briefing.yaml", root / "briefing.yaml")
     shutil.copytree(REPO / "entries", root / "entries")
     return root / "briefing.yaml"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace; returns its config path."""
+    return copy_sample(tmp_path / "sample")
+
+
+def need_tool(tool: str) -> None:
+    """Skip without ``tool``, except in CI (CI=true), where its absence is a failure."""
+    if shutil.which(tool) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is required in CI (installed by .ci/run)")
+        pytest.skip(f"{tool} not installed")
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
-import shutil
 import subprocess
 import zipfile
 
@@ -19,9 +17,7 @@ from briefing.render import default_templates
 from briefing.scaffold import init_workspace
 from briefing.workspace import open_workspace
 
-from conftest import REPO, SMALL_REPORTS, write_workspace
-
-IN_CI = os.environ.get("CI") == "true"
+from conftest import REPO, SMALL_REPORTS, need_tool, write_workspace
 
 
 def _docx(config_path, week="2023-W02", formats=("docx",)):
@@ -70,7 +66,7 @@ def test_body_is_sanfang_16pt_with_exact_lines_and_two_character_indent(word):
     normal = word.styles["Normal"].paragraph_format
     assert word.styles["Normal"].font.size == Pt(16)
     assert normal.line_spacing == Pt(28.95) and normal.first_line_indent == Pt(32)
-    assert word.sections[0]._sectPr.find(qn("w:docGrid")) is None  # no 28-character grid
+    assert word.sections[0]._sectPr.find(qn("w:docGrid")) is None  # 28 characters from spacing: test_word_layout
 
 
 def test_red_masthead_issue_and_bureau(word):
@@ -139,7 +135,8 @@ def test_committed_template_is_what_the_builder_makes(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     fresh = module.build(tmp_path / "fresh.docx")
-    for part in ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"):
+    for part in ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml", "word/footer2.xml",
+                 "word/fontTable.xml", "word/theme/theme1.xml", "docProps/app.xml"):
         with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(default_templates() / "briefing.docx") as b:
             assert a.read(part) == b.read(part), part
 
@@ -171,16 +168,11 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert not list((tmp_path / "ws" / "entries").iterdir())
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if IN_CI:
-            pytest.fail(f"{tool} is required in CI (installed by .ci/run)")
-        pytest.skip(f"{tool} not installed")
 
 
 def test_libreoffice_turns_it_into_an_a4_pdf_with_the_figures(small):
-    _need("soffice")
-    _need("pdftotext")
+    need_tool("soffice")
+    need_tool("pdftotext")
     paths = _docx(small, formats=("docx", "pdf"))
     pdf = paths[1]
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
