@@ -66,7 +66,7 @@ def test_growth_left_out_without_a_baseline(tmp_path):
 def test_hostile_free_text_is_kept_literally(tmp_path):
     reports = dict(SMALL_REPORTS)
     reports["2023-W02/B县.yaml"] = SMALL_REPORTS["2023-W02/B县.yaml"].replace(
-        "investor: 风电公司", "investor: \"A&B <公司> {{ 7*7 }} {% if %} |x|\\v\"")
+        "investor: 风电公司", "investor: \"A&B <公司> {{ 7*7 }} {% if %} |x|\"")
     md = _markdown(write_workspace(tmp_path / "ws", reports=reports))
     assert "A&B <公司> {{ 7*7 }} {% if %} |x|" in md          # prose
     assert "A&B <公司> {{ 7*7 }} {% if %} \\|x\\|" in md      # table cell
