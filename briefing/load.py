@@ -249,14 +249,13 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\u
 
 
 def _unwritable(node: Any, problems: list[tuple[int, int, str]]) -> None:
-    """Record a problem at a double-quoted scalar whose escapes made a character XML cannot hold."""
-    if node.style == '"':
-        found = _UNWRITABLE.search(node.value)
-        if found is not None:
-            mark = node.start_mark
-            problems.append((mark.line + 1, mark.column + 1,
-                             f"这里有不可见的控制字符或 Word、Excel 无法保存的字符（U+{ord(found.group()):04X}），"
-                             "大概是引号里的“\\”转义写法造成的，请删去这个转义"))
+    """Record a problem at a (double-quoted) scalar whose escapes made a character XML cannot hold."""
+    found = _UNWRITABLE.search(node.value)
+    if found is not None:
+        mark = node.start_mark
+        problems.append((mark.line + 1, mark.column + 1,
+                         f"这里有不可见的控制字符或 Word、Excel 无法保存的字符（U+{ord(found.group()):04X}），"
+                         "大概是引号里的“\\”转义写法造成的，请删去这个转义"))
 
 
 def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) -> Any:
@@ -270,7 +269,8 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
         problems.append((mark.line + 1, mark.column + 1,
                          f"不支持 YAML 标签“{tag.replace('tag:yaml.org,2002:', '!!')}”，请去掉以“!”开头的标记"))
     if node.__class__ is yaml.ScalarNode:
-        _unwritable(node, problems)
+        if node.style == '"':  # only escapes can make such characters
+            _unwritable(node, problems)
         return None if tag == _NULL else node.value
     if node.__class__ is yaml.SequenceNode:
         return [_to_data(item, problems, depth + 1) for item in node.value]
@@ -281,7 +281,8 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
             problems.append((mark.line + 1, mark.column + 1, "键必须是简单的文字，不能是列表或键值对"))
             continue
         key = key_node.value
-        _unwritable(key_node, problems)
+        if key_node.style == '"':
+            _unwritable(key_node, problems)
         if key in result:
             first = _key_line(node, key)
             problems.append((mark.line + 1, mark.column + 1,

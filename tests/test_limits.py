@@ -180,3 +180,19 @@ def test_line_endings_from_yaml_escapes_are_normalised(config):
 def test_invalid_values_do_not_slip_through_a_model_built_in_code(config):
     with pytest.raises(ValidationError):
         Report.model_validate({"unit": "A县", "week": "2199-W01", "reporter": "甲"}, context={"config": config})
+
+
+def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
+    import mailcorpus
+    from briefing.ingest import read_log
+    from conftest import write_workspace
+
+    config = write_workspace(tmp_path / "ws", config=mailcorpus.CONFIG, reports={})
+    future = mailcorpus.A_V1.replace(b"2023-W17", b"2199-W01")
+    eml = tmp_path / "future.eml"
+    eml.write_bytes(mailcorpus._attach(mailcorpus._message(mailcorpus.A, "A县报告", 24, 9, "future"),
+                                       future, "A县.yaml").as_bytes())
+    run("ingest", "--config", str(config), str(eml))
+    [record] = read_log(config.parent / ".briefing")
+    assert record.outcome == "rejected" and any("2199-W01" in e and e.startswith("第2行第7列") for e in record.errors)
+    assert not list((config.parent / "entries").rglob("*.yaml"))
