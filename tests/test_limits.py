@@ -196,3 +196,15 @@ def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
     [record] = read_log(config.parent / ".briefing")
     assert record.outcome == "rejected" and any("2199-W01" in e and e.startswith("第2行第7列") for e in record.errors)
     assert not list((config.parent / "entries").rglob("*.yaml"))
+
+
+def test_the_config_is_held_to_the_same_characters(tmp_path):
+    from conftest import SMALL_CONFIG, write_workspace
+    from briefing.errors import BriefingError
+    from briefing.workspace import load_config
+
+    path = write_workspace(tmp_path / "ws", config=SMALL_CONFIG.replace("bureau: 测试州商务局", 'bureau: "局\\uFFFF"'),
+                           reports={})
+    with pytest.raises(BriefingError) as info:
+        load_config(path)
+    assert [(p.line, p.col) for p in info.value.problems] == [(1, 9)] and "U+FFFF" in info.value.problems[0].message
