@@ -290,9 +290,8 @@ def _plausibility(report: Report, doc: Document) -> None:
 
 
 def _large(what: str, amount, scope: str) -> str:
-    text = format(amount.normalize(), "f")
-    unit = "元" if amount >= 1_000_000 else "万元"  # 3560000000 was typed in 元, 25000 in 万元
-    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是{unit}，请写成“{text}{unit}”；"
+    text = format(amount.normalize(), "f")  # below MAX_AMOUNT: 25000 was probably typed in 万元
+    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是万元，请写成“{text}万元”；"
             "核对无误可忽略此提示")
 
 

@@ -69,9 +69,11 @@ def test_last_years_partial_reports_do_not_replace_the_baseline(config):
     now = Report.model_validate(_report(projects=[_project("y", funds=8)]), context={"config": config})
     config = config.model_copy(update={"baseline": {2022: config.baseline[2022]}})
     with_start = build_briefing([late, now], config, "2023-W02", 1, dt.date(2023, 1, 16))
-    assert with_start.previous["funds"] == D(1)          # reports from the year's start win
+    assert with_start.previous["funds"] == D(4)          # W01 only, not through W02: the baseline
     mid = Report.model_validate(_report(week="2022-W02", projects=[_project("x", funds=1)]), context={"config": config})
-    assert build_briefing([mid, now], config, "2023-W02", 1, dt.date(2023, 1, 16)).previous["funds"] == D(1)
+    assert build_briefing([mid, now], config, "2023-W02", 1, dt.date(2023, 1, 16)).previous["funds"] == D(4)
+    both = build_briefing([late, mid, now], config, "2023-W02", 1, dt.date(2023, 1, 16))
+    assert both.previous["funds"] == D(2)                # A县, the only unit this year, every week through W02
     half = Report.model_validate(_report(week="2022-W30", projects=[_project("x", funds=1)]), context={"config": config})
     summer = Report.model_validate(_report(week="2023-W02", projects=[_project("y", funds=8)]), context={"config": config})
     b = build_briefing([half, summer], config, "2023-W02", 1, dt.date(2023, 1, 16))

@@ -469,6 +469,10 @@ def tables(doc) -> None:
     add(doc, "{%p if rounding_note %}")
     add(doc, "注：金额按四舍五入保留两位小数，分项之和与合计可能略有出入。", "表注")
     add(doc, "{%p endif %}")
+    # where 同比 comes from (wording in prose.j2; a workspace's older prose.j2 may not have it)
+    add(doc, "{%p if b.comparison and prose.comparison_note is defined %}")
+    add(doc, "{{ prose.comparison_note(b) }}", "表注")
+    add(doc, "{%p endif %}")
 
 
 def distribution(doc) -> None:
