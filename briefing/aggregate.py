@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
-from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip, week_key, weeks_in_year
+from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip
 from briefing.regions import OTHER, province_of, province_order
+from briefing.weeks import Week, weeks_in_year
 
 ZERO = Decimal(0)
 UNCLASSIFIED = "未分类"
@@ -81,8 +82,8 @@ class ProjectRollup:
     stage: str
     industry: str | None
     funds: Decimal
-    last_week: tuple[int, int]
-    started: tuple[int, int] | None = None
+    last_week: Week
+    started: Week | None = None
 
 
 @dataclass
@@ -123,7 +124,7 @@ class KeySigning:
 
     unit: str
     project: str
-    week: tuple[int, int]
+    week: Week
     fulfilled: bool
 
 
@@ -185,7 +186,7 @@ class Briefing:
     """Everything a briefing shows, computed; formats only decide how to print it."""
 
     config: Config
-    week: str
+    week: Week
     year: int
     week_no: int
     issue: int
@@ -230,7 +231,7 @@ class Contribution(NamedTuple):
     """What one report adds to the figures, in plain values (cheap to cache and to reload)."""
 
     unit: str
-    week: tuple[int, int]
+    week: Week
     counts: tuple            # trips, negotiated, signings, investment, key signings, 推介会, 签约仪式, 考察接待
     trips: tuple             # (province, negotiated) per trip
     signings: tuple          # (industry, investment, key, project match key) per signing
@@ -243,7 +244,7 @@ _EVENT_INDEX = {"推介会": 5, "签约仪式": 6, "考察接待": 7}
 def to_plain(c: Contribution) -> tuple:
     """A contribution as strings, numbers and tuples only (amounts as text), for the cache."""
     counts = c.counts
-    return (c.unit, c.week, (*counts[:3], str(counts[3]), *counts[4:]), c.trips,
+    return (c.unit, (c.week.year, c.week.number), (*counts[:3], str(counts[3]), *counts[4:]), c.trips,
             tuple([(i, str(a), k, p) for i, a, k, p in c.signings]),
             tuple([(k, kind, o, s, ind, str(f)) for k, kind, o, s, ind, f in c.projects]))
 
@@ -254,7 +255,7 @@ def from_plain(data: tuple) -> Contribution:
     year, number = week
     if type(unit) is not str or len(counts) != 8:
         raise ValueError("malformed contribution")
-    return Contribution(unit, (year, number), (*counts[:3], Decimal(counts[3]), *counts[4:]), tuple(trips),
+    return Contribution(unit, Week(year, number), (*counts[:3], Decimal(counts[3]), *counts[4:]), tuple(trips),
                         tuple([(i, Decimal(a), k, p) for i, a, k, p in signings]),
                         tuple([(k, kind, o, s, ind, Decimal(f)) for k, kind, o, s, ind, f in projects]))
 
@@ -275,7 +276,7 @@ def contribution(report: Report) -> Contribution:
         counts[_EVENT_INDEX[event.kind]] += 1
     projects = tuple((item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds)
                      for item in report.projects)
-    return Contribution(report.unit, report.week_key, tuple(counts), tuple(trips), tuple(signings), projects)
+    return Contribution(report.unit, report.week, tuple(counts), tuple(trips), tuple(signings), projects)
 
 
 class Fold:
@@ -287,7 +288,7 @@ class Fold:
         self.projects: dict[tuple[str, str], ProjectRollup] = {}
         self.industries: dict[str, IndustryRow] = {}   # signings only
         self.provinces: dict[str, ProvinceRow] = {}
-        self.key_signings: list[tuple[str, str, tuple[int, int]]] = []   # (unit, project key, week)
+        self.key_signings: list[tuple[str, str, Week]] = []   # (unit, project key, week)
 
     def add(self, report: Report) -> "Fold":
         """Fold one report in."""
@@ -480,10 +481,11 @@ def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
     return (Decimal(current) - previous) / previous
 
 
-def time_progress(year: int, week_no: int) -> Decimal:
-    """Share of the calendar year gone by the Sunday that ends ISO week ``week_no``."""
-    sunday = dt.date.fromisocalendar(year, week_no, 7)
+def time_progress(week: Week) -> Decimal:
+    """Share of the calendar year gone by the Sunday that ends ``week``."""
+    year = week.year
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    sunday = week.last_day
     sunday = min(max(sunday, first), last)
     return Decimal((sunday - first).days + 1) / Decimal((last - first).days + 1)
 
@@ -531,11 +533,11 @@ class Tally:
     for the kept week the caller then supplies the reports of :meth:`missing` (re-read).
     """
 
-    def __init__(self, week: str | None = None):
-        self.folds: dict[tuple[int, int], Fold] = {}
-        self.keep = week_key(week) if week else None
+    def __init__(self, week: Week | None = None):
+        self.folds: dict[Week, Fold] = {}
+        self.keep = week
         self.kept: list[Report | str] = []
-        self.kept_week: tuple[int, int] | None = None
+        self.kept_week: Week | None = None
 
     def add(self, report: Report, path: str = "") -> Contribution:
         """Fold in one validated report; returns its contribution."""
@@ -565,36 +567,33 @@ class Tally:
         """The reports of :meth:`missing`, by path."""
         self.kept = [reports[item] if isinstance(item, str) else item for item in self.kept]
 
-    def latest_week(self) -> str | None:
+    def latest_week(self) -> Week | None:
         """The latest ISO week any report is for."""
-        if not self.folds:
-            return None
-        year, week = max(self.folds)
-        return f"{year}-W{week:02d}"
+        return max(self.folds) if self.folds else None
 
-    def has_week(self, week: str) -> bool:
+    def has_week(self, week: Week) -> bool:
         """Whether any report is for ``week``."""
-        return week_key(week) in self.folds
+        return week in self.folds
 
     def combined(self, year: int, first: int, last: int) -> Fold:
         """One fold of the weeks ``first..last`` of ISO ``year``."""
         result = Fold()
-        for (y, w), part in sorted(self.folds.items()):
-            if y == year and first <= w <= last:
+        for week, part in sorted(self.folds.items()):
+            if week.year == year and first <= week.number <= last:
                 result.merge(part)
         return result
 
-    def briefing(self, config: Config, week: str, issue: int, date: dt.date) -> Briefing:
-        """Compute every figure of the briefing for ``week`` (``YYYY-Www``)."""
-        year, week_no = week_key(week)
-        if self.kept_week != (year, week_no):
+    def briefing(self, config: Config, week: Week, issue: int, date: dt.date) -> Briefing:
+        """Compute every figure of the briefing for ``week``."""
+        year, week_no = week.year, week.number
+        if self.kept_week != week:
             raise ValueError(f"the reports of {week} were not kept")
         if self.missing():
             raise ValueError("the kept week's reports were not supplied")
         units = config.unit_names
         order = {unit: index for index, unit in enumerate(units)}
         this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
-        week_fold = self.folds.get((year, week_no), Fold())
+        week_fold = self.folds.get(week, Fold())
         ytd = self.combined(year, 1, week_no - 1)
         # a project's stage before this week: this year's latest, else last year's
         moved = movements(this_week, self.combined(year - 1, 1, 53).merge(ytd))
@@ -616,7 +615,7 @@ class Tally:
         week_signings = [(r.unit, s) for r in this_week for s in r.signings]
         return Briefing(
             config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
-            week_start=dt.date.fromisocalendar(year, week_no, 1), week_end=dt.date.fromisocalendar(year, week_no, 7),
+            week_start=week.first_day, week_end=week.last_day,
             week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
             industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
             sections=[s for s in (UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week) if s.has_content],
@@ -629,7 +628,7 @@ class Tally:
             growth=growths,
             previous=previous,
             comparison=comparison if any(g is not None for g in growths.values()) else None,
-            time_progress=time_progress(year, week_no),
+            time_progress=time_progress(week),
             plans=merge_plans(this_week),
             has_targets=bool(targets),
             target_total=sum(targets.values(), ZERO) if targets else None,
@@ -655,18 +654,19 @@ class Tally:
         """Whether every unit that reported in ``year`` up to ``week_no`` has a report for each
         week 1..``through`` of the year before."""
         reporting: set[str] = set()
-        for (y, w), part in self.folds.items():
-            if y == year and w <= week_no:
+        for week, part in self.folds.items():
+            if week.year == year and week.number <= week_no:
                 reporting.update(part.units)
-        for w in range(1, through + 1):
-            part = self.folds.get((year - 1, w))
+        for number in range(1, through + 1):
+            part = self.folds.get(Week(year - 1, number))
             if part is None or not reporting <= part.units.keys():
                 return False
         return True
 
 
-def build_briefing(reports: Iterable[Report], config: Config, week: str, issue: int, date: dt.date) -> Briefing:
-    """Compute every figure of the briefing for ``week`` (``YYYY-Www``) from all reports."""
+def build_briefing(reports: Iterable[Report], config: Config, week: Week | str, issue: int, date: dt.date) -> Briefing:
+    """Compute every figure of the briefing for ``week`` from all reports."""
+    week = Week.parse(week)
     tally = Tally(week)
     for report in reports:
         tally.add(report)

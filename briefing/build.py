@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 from briefing.aggregate import Briefing, Tally
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
-from briefing.model import parse_week, week_key
+from briefing.weeks import Week
 from briefing.numbering import issue_number, record_build, reserve, weeks_with_issue
 from briefing.workspace import (Loaded, Workspace, entries_folder, find_reports, guess_unit_week, load_cached,
                                 load_reports, no_gc_pauses)
@@ -52,13 +52,12 @@ def valid_reports(ws: Workspace) -> Loaded:
     return loaded
 
 
-def normalise_week(week: str) -> str:
-    """A week typed on the command line, as ``YYYY-Www``; exit 2 when it is not one."""
+def normalise_week(week: str) -> Week:
+    """A week typed on the command line; exit 2 when it is not one."""
     try:
-        return parse_week(week)
+        return Week.parse(week)
     except ValueError as error:
-        detail = error.message() if hasattr(error, "message") else str(error)
-        raise BriefingError(f"周次“{week}”有误：{detail}", exit_code=2) from None
+        raise BriefingError(f"周次“{week}”有误：{error}", exit_code=2) from None
 
 
 Note = Callable[[str], None]
@@ -81,7 +80,7 @@ def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
     return briefing_of(ws, tally, week, issue_number(ws.state, week, issue), date, note)
 
 
-def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, note: Note) -> tuple[Tally, str]:
+def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, note: Note) -> tuple[Tally, Week]:
     """Every report folded into a :class:`Tally`, checked as :func:`compute` says; and the week."""
     week = normalise_week(week) if week else None
     tally = Tally(week)
@@ -111,7 +110,7 @@ def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, 
     return tally, week
 
 
-def briefing_of(ws: Workspace, tally: Tally, week: str, number: int, date: dt.date | None, note: Note) -> Briefing:
+def briefing_of(ws: Workspace, tally: Tally, week: Week, number: int, date: dt.date | None, note: Note) -> Briefing:
     """The :class:`Briefing` of ``week`` from a gathered ``tally``, as issue ``number``."""
     b = tally.briefing(ws.config, week, number, date or dt.date.today())
     reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
@@ -120,21 +119,19 @@ def briefing_of(ws: Workspace, tally: Tally, week: str, number: int, date: dt.da
     return b
 
 
-def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: str | None) -> tuple[list[Problem], list[Problem]]:
+def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: Week | None) -> tuple[list[Problem], list[Problem]]:
     """Split error lines into those in files the briefing of ``week`` needs (same year up to
     ``week``, and last year for 同比), or whose week cannot be read, and all the others."""
     errors = loaded.errors
     if not errors or week is None:
         return errors, []
-    year, number = week_key(week)
     relevant: dict[str, bool] = {p.path: True for p in loaded.unread}  # unread: its week is unknown
     for path in {p.path for p in errors} - relevant.keys():
         _, file_week = guess_unit_week(path, ws.config)
         if file_week is None:
             relevant[path] = True
         else:
-            key = week_key(file_week)
-            relevant[path] = (year - 1, 1) <= key <= (year, number)
+            relevant[path] = Week(week.year - 1, 1) <= file_week <= week
     return ([p for p in errors if relevant[p.path]], [p for p in errors if not relevant[p.path]])
 
 

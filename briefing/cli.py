@@ -256,14 +256,13 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
       briefing new 昌吉市 --week 2023-W17
       briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
     """
-    import datetime as dt
-
     from briefing.build import normalise_week
     from briefing.forms import blank_report
+    from briefing.weeks import current_week
     from briefing.workspace import load_config
 
     settings = load_config(config)
-    chosen = normalise_week(week) if week else "{0}-W{1:02d}".format(*dt.date.today().isocalendar()[:2])
+    chosen = normalise_week(week) if week else current_week()
     _emit(blank_report(settings, unit, chosen), output, overwrite=False)
 
 

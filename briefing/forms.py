@@ -16,6 +16,7 @@ from briefing.errors import BriefingError
 from briefing.fmt import width
 from briefing.messages import closest
 from briefing.model import Config, Report
+from briefing.weeks import Week
 
 COMMENT_COLUMN = 30
 SECTIONS = ("trips", "events", "signings", "projects")
@@ -54,21 +55,22 @@ def canonical_unit(config: Config, unit: str) -> str:
     return name
 
 
-def blank_report(config: Config, unit: str, week: str) -> str:
+def blank_report(config: Config, unit: str, week: Week | str) -> str:
     """A report for ``unit`` and ``week`` with every field blank and explained.
 
     Sections the unit has nothing for are deleted; blank values left in place are errors, so
     nothing half-filled slips through.
     """
     unit = canonical_unit(config, unit)
+    week = Week.parse(week)
     lines = [
-        f"# 招商工作周报：{unit} {week[:4]}年第{int(week[6:])}周",
+        f"# 招商工作周报：{unit} {week.text}",
         "# 填写说明：冒号用英文“:”并在后面空一格；缩进只用空格；“#”后面是说明，可以保留。",
         "# 本周没有的内容，请把整段（从“trips:”这样的键到下一段之前）删掉；留空的项目会被当作错误。",
         f"# 填好后作为邮件附件发送给{config.bureau}。详细说明见商务局下发的《填报说明》。",
         "",
     ]
-    values = {"unit": unit, "week": week}
+    values = {"unit": unit, "week": week.iso}
     for name, info in Report.model_fields.items():
         item = _item_model(info.annotation)
         if name in SECTIONS and item is not None:

@@ -60,7 +60,8 @@ from briefing.errors import BriefingError, Problem
 from briefing.fmt import pad, width
 from briefing.load import parse_bytes
 from briefing.mail import Incoming, Letter, Part, open_sources, open_vouched, read_letter
-from briefing.model import Report, parse_week, week_key
+from briefing.model import Report
+from briefing.weeks import Week
 from briefing.workspace import REPORT_SUFFIXES, Workspace, validate_document
 
 LOG_NAME = "ingest.jsonl"
@@ -286,10 +287,7 @@ def file_safe(name: str) -> str:
 
 def week_text(week: str | None) -> str:
     """``2023-W17`` → ``2023年第17周``."""
-    if not week:
-        return ""
-    year, number = week_key(week)
-    return f"{year}年第{number}周"
+    return Week.parse(week).text if week else ""
 
 
 def _problem_line(problem: Problem) -> str:
@@ -593,7 +591,7 @@ class Ingest:
         if part.data is not None:
             doc = parse_bytes(part.data, part.name)
             report = validate_document(doc, self.config)
-            record.unit, record.week = (report.unit, report.week) if report else self._guess(doc.data)
+            record.unit, record.week = (report.unit, report.week.iso) if report else self._guess(doc.data)
         if allowed is not None and not author:
             record.errors = [("转发的原邮件" if inner else "邮件") + "的发件人无法确认（没有发件人、有多个发件人或地址不规范），"
                              "报告未入库"]
@@ -620,7 +618,7 @@ class Ingest:
             return None, None
         unit = self.config.canonical_unit(str(data.get("unit") or "").strip())
         try:
-            week = parse_week(data.get("week"))
+            week = Week.parse(data.get("week")).iso
         except Exception:
             week = None
         return unit, week
@@ -635,7 +633,7 @@ class Ingest:
     # ---------------------------------------------------------- storing a valid report
 
     def _store(self, report: Report, part: Part, record: LogRecord) -> LogRecord:
-        unit, week, data = report.unit, report.week, part.data
+        unit, week, data = report.unit, report.week.iso, part.data
         record.records = record_count(report)
         record.report_sha256 = digest = _sha(data)
         entry = self.entry_path(unit, week)

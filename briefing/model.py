@@ -11,7 +11,6 @@ template), so they are in Chinese: ``<label>。<what to write>。例如：<examp
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from functools import cached_property
 import unicodedata
@@ -24,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PlainValidator,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from briefing.errors import BriefingError
+from briefing.weeks import Week, current_week
 
 EVENT_KINDS = ("推介会", "签约仪式", "考察接待")
 PROJECT_KINDS = ("新建", "续建")
@@ -279,64 +279,14 @@ def parse_date(value: Any) -> dt.date:
     raise _fail("日期应写成 2023-04-17 的形式，实际是“{value}”", value=str(value))
 
 
-_WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})|(\d{4})年第?(\d{1,2})周")
-
-
-def weeks_in_year(year: int) -> int:
-    """Number of ISO weeks (52 or 53) in an ISO year."""
-    return dt.date(year, 12, 28).isocalendar()[1]
-
-
-MIN_YEAR, MAX_YEAR = 1990, 2200
-_ISO_WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
-
-
-def parse_week(value: Any) -> str:
-    """An ISO week, normalised to ``YYYY-Www`` (``2023-W7`` and ``2023年第7周`` are accepted)."""
-    if type(value) is str and _ISO_WEEK.fullmatch(value) and 1 <= int(value[6:]) <= 52 \
-            and MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
-        return value
-    value = _scalar(value)
-    if value is None:
-        raise _fail("不能为空，请按 2023-W17 的形式填写周次")
-    text = _nfkc(str(value))
-    match = _WEEK.fullmatch(text)
-    if not match:
-        raise _fail("周次应写成 2023-W17 的形式（年份-W周数），实际是“{value}”", value=str(value))
-    year, week = int(match.group(1) or match.group(3)), int(match.group(2) or match.group(4))
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise _fail("年份 {year} 不对，请检查周次，例如 2023-W17", year=year)
-    if not 1 <= week <= weeks_in_year(year):
-        raise _fail("{year}年没有第{week}周（ISO 周次为 1～{last}）", year=year, week=week, last=weeks_in_year(year))
-    return f"{year}-W{week:02d}"
-
-
-def current_week() -> str:
-    """The ISO week containing today, ``YYYY-Www``: no report may be for a later week.
-
-    Today is the computer's date, unless the environment variable ``BRIEFING_TODAY`` holds a
-    date written ``YYYY-MM-DD`` (for tests, or to check as of another day), e.g.
-    ``BRIEFING_TODAY=2023-04-28 briefing validate``.  This is the one place that decides what
-    "now" is for reports (a configurable day on which the reporting week switches belongs here).
-    """
-    raw = os.environ.get("BRIEFING_TODAY", "").strip()
-    if not raw:
-        today = dt.date.today()
-    else:
-        try:
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-                raise ValueError(raw)
-            today = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise BriefingError(f"环境变量 BRIEFING_TODAY 应为日期，写成 2023-04-28 的形式，实际是“{raw}”。"
-                                "不需要时请删除这个环境变量", exit_code=2) from None
-    year, week, _ = today.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_key(week: str) -> tuple[int, int]:
-    """``'2023-W17'`` → ``(2023, 17)``."""
-    return int(week[:4]), int(week[6:])
+def parse_week(value: Any) -> Week:
+    """An ISO week (``2023-W7`` and ``2023年第7周`` are accepted): see :meth:`Week.parse`."""
+    if type(value) is not str:
+        value = _scalar(value)
+    try:
+        return Week.parse(value)
+    except ValueError as error:
+        raise _fail("{reason}", reason=str(error)) from None
 
 
 def _text_list(value: Any) -> Any:
@@ -374,7 +324,7 @@ Day = Annotated[dt.date, BeforeValidator(parse_date),
                 WithJsonSchema({"format": "date", "description": "日期，例如 2023-04-17"})]
 Flag = Annotated[bool, BeforeValidator(parse_flag),
                  WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]})]
-Week = Annotated[str, BeforeValidator(parse_week), WithJsonSchema(
+WeekField = Annotated[Week, PlainValidator(parse_week), PlainSerializer(str, return_type=str), WithJsonSchema(
     {"type": "string", "pattern": r"^\s*([0-9]{4}-?[Ww][0-9]{1,2}|[0-9]{4}年第?[0-9]{1,2}周)\s*$"})]
 TextList = Annotated[list[Text], BeforeValidator(_text_list), WithJsonSchema(
     {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})]
@@ -539,7 +489,7 @@ class Report(_Model):
 
     unit: Text
     """报送单位，须与简报配置中的单位名称一致。例如：昌吉市"""
-    week: Week
+    week: WeekField
     """报送周次（ISO 周），写成“年份-W周数”。例如：2023-W17"""
     reporter: Text
     """填报人。例如：李四"""
@@ -572,10 +522,10 @@ class Report(_Model):
 
     @field_validator("week")
     @classmethod
-    def _not_in_the_future(cls, week: str) -> str:
+    def _not_in_the_future(cls, week: Week) -> Week:
         now = current_week()
-        if week_key(week) > week_key(now):
-            raise _fail("周次 {week} 还没有到（本周是 {now}），请检查年份和周数", week=week, now=now)
+        if week > now:
+            raise _fail("周次 {week} 还没有到（本周是 {now}），请检查年份和周数", week=str(week), now=str(now))
         return week
 
     @field_validator("projects")
@@ -590,11 +540,6 @@ class Report(_Model):
                     {"value": item.project, "first": seen[name] + 1, "second": index + 1, "at": (index, "project")})
             seen[name] = index
         return projects
-
-    @cached_property
-    def week_key(self) -> tuple[int, int]:
-        """``(ISO year, ISO week)`` of this report."""
-        return week_key(self.week)
 
 
 def project_key(name: str) -> str:

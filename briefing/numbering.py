@@ -23,7 +23,7 @@ from typing import Iterator
 
 from briefing.atomic import Damaged, FileLock, read_record, write_text
 from briefing.errors import BriefingError
-from briefing.model import parse_week, week_key
+from briefing.weeks import Week
 
 REGISTRY = "issues.json"
 PENDING = "issues-pending.json"
@@ -71,7 +71,8 @@ def _checked(data: object) -> Registry:
             raise Damaged(f"“{year}”下应为各周的期号")
         for week, number in numbers.items():
             try:
-                valid = parse_week(week) == week and str(week_key(week)[0]) == year
+                parsed = Week.parse(week)
+                valid = parsed.iso == week and str(parsed.year) == year
             except ValueError:
                 valid = False
             if not valid:
@@ -95,26 +96,26 @@ def _write(path: Path, data: dict) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-def _year(week: str) -> str:
-    return str(week_key(week)[0])
+def _year(week: Week) -> str:
+    return str(week.year)
 
 
 @contextmanager
-def reserve(state: Path, week: str, override: int | None = None) -> Iterator[int]:
+def reserve(state: Path, week: Week, override: int | None = None) -> Iterator[int]:
     """The issue number of ``week`` for the duration of a build: the recorded one, else the
     year's next; ``override`` replaces it.  A new or changed number is recorded at once and
     given back if the body raises; see the module docstring."""
     with FileLock(state / LOCK):
         registry = _read(state / REGISTRY)
         numbers = registry.setdefault(_year(week), {})
-        previous = numbers.get(week)
+        previous = numbers.get(week.iso)
         number = override if override is not None else previous or max(numbers.values(), default=0) + 1
         pending = _read_pending(state / PENDING)
-        held = number != previous or week in pending
+        held = number != previous or week.iso in pending
         if held:
-            hold = pending.setdefault(week, {"holds": 0, "previous": previous})
+            hold = pending.setdefault(week.iso, {"holds": 0, "previous": previous})
             hold["holds"] += 1
-            numbers[week] = number
+            numbers[week.iso] = number
             _write(state / PENDING, pending)  # first: a crash in between leaves the number taken, not lost
             _write(state / REGISTRY, registry)
     if not held:
@@ -128,40 +129,40 @@ def reserve(state: Path, week: str, override: int | None = None) -> Iterator[int
     _settle(state, week, number, succeeded=True)
 
 
-def _settle(state: Path, week: str, number: int, succeeded: bool) -> None:
+def _settle(state: Path, week: Week, number: int, succeeded: bool) -> None:
     """A build holding ``number`` ended: keep it for good, or give it back if no build used it."""
     with FileLock(state / LOCK):
         pending = _read_pending(state / PENDING)
-        hold = pending.get(week)
+        hold = pending.get(week.iso)
         if hold is None:  # another build of the week succeeded: the number is final
             return
         hold["holds"] -= 1
         if succeeded or hold["holds"] <= 0:
-            del pending[week]
+            del pending[week.iso]
         if not succeeded and hold["holds"] <= 0:
             registry = _read(state / REGISTRY)
             numbers = registry.setdefault(_year(week), {})
-            if numbers.get(week) == number:
+            if numbers.get(week.iso) == number:
                 if hold["previous"] is None:
-                    del numbers[week]
+                    del numbers[week.iso]
                 else:
-                    numbers[week] = hold["previous"]
+                    numbers[week.iso] = hold["previous"]
                 _write(state / REGISTRY, registry)
         _write(state / PENDING, pending)
 
 
-def issue_number(state: Path, week: str, override: int | None = None) -> int:
+def issue_number(state: Path, week: Week, override: int | None = None) -> int:
     """The number ``week`` would get now (nothing is recorded: see :func:`reserve`)."""
     numbers = _read(state / REGISTRY).get(_year(week), {})
     if override is not None:
         return override
-    return numbers.get(week) or max(numbers.values(), default=0) + 1
+    return numbers.get(week.iso) or max(numbers.values(), default=0) + 1
 
 
-def weeks_with_issue(state: Path, week: str, number: int) -> list[str]:
+def weeks_with_issue(state: Path, week: Week, number: int) -> list[str]:
     """Other weeks of ``week``'s year already recorded under issue ``number``."""
     numbers = _read(state / REGISTRY).get(_year(week), {})
-    return sorted(other for other, value in numbers.items() if value == number and other != week)
+    return sorted(other for other, value in numbers.items() if value == number and other != week.iso)
 
 
 def recorded_issues(state: Path) -> Registry:
@@ -177,18 +178,18 @@ def _read_builds(path: Path) -> dict[str, str]:
     return {week: when for week, when in _loose_dict(path).items() if isinstance(when, str)}
 
 
-def record_build(state: Path, week: str, when: dt.datetime | None = None) -> None:
+def record_build(state: Path, week: Week, when: dt.datetime | None = None) -> None:
     """Remember when the briefing of ``week`` was last built (``briefing status`` compares)."""
     path = state / BUILDS
     with FileLock(state / (BUILDS + ".lock")):
         builds = _read_builds(path)
-        builds[week] = (when or dt.datetime.now().astimezone()).isoformat()
+        builds[week.iso] = (when or dt.datetime.now().astimezone()).isoformat()
         _write(path, builds)
 
 
-def last_build(state: Path, week: str) -> dt.datetime | None:
+def last_build(state: Path, week: Week) -> dt.datetime | None:
     """When the briefing of ``week`` was last built, if ever."""
-    value = _read_builds(state / BUILDS).get(week)
+    value = _read_builds(state / BUILDS).get(week.iso)
     try:
         return dt.datetime.fromisoformat(value) if value is not None else None
     except ValueError:

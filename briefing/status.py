@@ -11,9 +11,10 @@ from email.utils import format_datetime, make_msgid
 
 from briefing.aggregate import Contribution, contribution
 from briefing.errors import BriefingError
-from briefing.fmt import date_range, pad, width
-from briefing.model import Report, week_key
+from briefing.fmt import pad, width
+from briefing.model import Report
 from briefing.numbering import last_build
+from briefing.weeks import Week, current_week
 from briefing.workspace import Found, Workspace, entries_folder, find_reports, guess_unit_week, load_cached
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
@@ -38,7 +39,7 @@ class UnitStatus:
 class WeekStatus:
     """Every unit's state for ``week``, plus files whose unit or week cannot be read."""
 
-    week: str
+    week: Week
     units: list[UnitStatus]
     unknown: list[str]
     unread: list[str] = field(default_factory=list)
@@ -54,7 +55,7 @@ class _Census:
     """A sink for :func:`load_reports` remembering each valid file's unit, week and size."""
 
     def __init__(self) -> None:
-        self.files: dict[str, tuple[str, str, int]] = {}
+        self.files: dict[str, tuple[str, Week, int]] = {}
 
     def add(self, report: Report, path: str) -> Contribution:
         c = contribution(report)
@@ -64,11 +65,12 @@ class _Census:
     def add_contribution(self, c: Contribution, path: str) -> None:
         counts = c.counts
         records = counts[0] + counts[2] + counts[5] + counts[6] + counts[7] + len(c.projects)
-        self.files[path] = (c.unit, f"{c.week[0]}-W{c.week[1]:02d}", records)
+        self.files[path] = (c.unit, c.week, records)
 
 
-def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
+def week_status(ws: Workspace, week: Week | str | None = None) -> WeekStatus:
     """The state of every unit for ``week`` (default: the latest week any report is for)."""
+    week = Week.parse(week) if week is not None else None
     census = _Census()
     entries_folder(ws.entries)
     found = find_reports([ws.entries], ws.root) if ws.entries.is_dir() else Found()
@@ -76,11 +78,7 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     loaded.add_unread(found.problems)
     if week is None:
         weeks = [w for _, w, _ in census.files.values()]
-        if not weeks:
-            today = dt.date.today().isocalendar()
-            week = f"{today[0]}-W{today[1]:02d}"  # nothing yet: this week, everyone missing
-        else:
-            week = max(weeks, key=week_key)
+        week = max(weeks) if weeks else current_week()  # nothing yet: this week, everyone missing
     units = {name: UnitStatus(name) for name in ws.config.unit_names}
     for path, (unit, file_week, records) in census.files.items():
         if file_week == week and unit in units:
@@ -102,7 +100,7 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     return WeekStatus(week, list(units.values()), unknown, [str(p) for p in loaded.unread])
 
 
-def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
+def _add_mail(ws: Workspace, week: Week, units: dict[str, UnitStatus]) -> None:
     """What the ingest log says: sender, time, versions, returned reports, late corrections."""
     from briefing.ingest import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
 
@@ -114,7 +112,7 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
                 status.notes.append(late)
     current: dict[str, object] = {}  # unit -> the log record of the version in use
     for record in read_log(ws.state):
-        if record.kind != "report" or record.week != week or record.unit not in units:
+        if record.kind != "report" or record.week != week.iso or record.unit not in units:
             continue
         status = units[record.unit]
         if record.outcome in (ACCEPTED, REPLACED, SUPERSEDED):
@@ -155,7 +153,7 @@ def status_table(status: WeekStatus) -> str:
         rows.append([u.unit, u.state, when, u.sender or "—", "—" if u.records is None else str(u.records),
                      "；".join(notes)])
     widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"{status.week[:4]}年第{int(status.week[6:])}周报送情况", _row(header, widths),
+    lines = [f"{status.week.text}报送情况", _row(header, widths),
              _row(["-" * w for w in widths], widths)]
     lines += [_row(r, widths) for r in rows]
     counts = {state: sum(1 for u in status.units if u.state == state) for state in (REPORTED, FAULTY, MISSING, RETURNED)}
@@ -189,17 +187,14 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
     now = now or dt.datetime.now().astimezone()
     smtp = ws.config.mail.smtp if ws.config.mail else None
     sender = (smtp.sender or smtp.user) if smtp else None
-    year, number = status.week[:4], int(status.week[6:])
-    start = dt.date.fromisocalendar(int(year), number, 1)
-    end = start + dt.timedelta(days=6)
     result = []
     for unit in status.missing:
         to = list(ws.config.senders.get(unit, []))
         body = "\n".join([
             f"{unit}：",
             "",
-            f"您好！截至{now.year}年{now.month}月{now.day}日，{ws.config.bureau}尚未收到贵单位{year}年第{number}周"
-            f"（{date_range(start, end)}）的招商工作周报，请尽快报送。",
+            f"您好！截至{now.year}年{now.month}月{now.day}日，{ws.config.bureau}尚未收到贵单位{status.week.text}"
+            f"（{status.week.span_text}）的招商工作周报，请尽快报送。",
             "",
             f"附件“{unit}.yaml”是本周的空白周报，每一项后面都有填写说明。填好后作为附件回复本邮件即可；"
             "本周没有的内容整段删去。",
@@ -210,7 +205,7 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
             f"{now.year}年{now.month}月{now.day}日",
         ])
         message = EmailMessage()
-        message["Subject"] = f"【催报】{unit}{year}年第{number}周招商工作周报"
+        message["Subject"] = f"【催报】{unit}{status.week.text}招商工作周报"
         message["From"] = sender or ""
         message["To"] = ", ".join(to)
         message["Date"] = format_datetime(now)

@@ -21,7 +21,8 @@ from briefing.atomic import reason
 from briefing.errors import WARNING, BriefingError, Problem
 from briefing.load import Document, locate, parse_bytes, read_file
 from briefing.messages import problems_from_errors
-from briefing.model import Config, Report, parse_week
+from briefing.model import Config, Report
+from briefing.weeks import Week
 
 if TYPE_CHECKING:
     from briefing.aggregate import Contribution, Tally
@@ -279,12 +280,11 @@ def _plausibility(report: Report, doc: Document) -> None:
         if item.investment >= LARGE_INVESTMENT:
             warn(("signings", index, "investment"), _large("总投资", item.investment, "一个签约项目"))
     folder = os.path.basename(os.path.dirname(doc.path))
-    if _WEEK_FOLDER.fullmatch(folder) and folder != report.week:
+    if _WEEK_FOLDER.fullmatch(folder) and folder != report.week.iso:
         warn(("week",), f"文件放在“{folder}”文件夹里，但周次写的是 {report.week}。请确认周次没有写错")
     dates = [t.start for t in report.trips] + [e.date for e in report.events] + [s.date for s in report.signings]
-    year, number = report.week_key
-    first = dt.date.fromisocalendar(year, number, 1) - dt.timedelta(days=14)
-    last = dt.date.fromisocalendar(year, number, 7) + dt.timedelta(days=14)
+    first = report.week.first_day - dt.timedelta(days=14)
+    last = report.week.last_day + dt.timedelta(days=14)
     if dates and not any(first <= day <= last for day in dates):
         warn(("week",), f"报告里的日期都不在 {report.week} 前后两周内，周次是否写错？（报告按所写周次统计）")
 
@@ -384,7 +384,7 @@ class _File:
 def _load_reports(files, config: Config, cache, sink) -> Loaded:
     here = os.getcwd()  # cache keys are absolute paths; joining once is cheaper than abspath
     loaded = Loaded()
-    first_file: dict[tuple[str, tuple[int, int]], str] = {}
+    first_file: dict[tuple[str, Week], str] = {}
     for raw_path in files:
         path = str(raw_path)
         loaded.files += 1
@@ -392,12 +392,12 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
         loaded.problems.extend(one.problems)
         if one.report is None and one.cached is None:
             continue
-        unit, week = (one.report.unit, one.report.week_key) if one.report is not None else (one.cached.unit, one.cached.week)
+        unit, week = (one.report.unit, one.report.week) if one.report is not None else (one.cached.unit, one.cached.week)
         if (unit, week) in first_file:
             line, col = locate(one.root if one.root is not None else read_file(path).root, ("unit",))
             loaded.problems.append(Problem(
                 path, line, col,
-                f"与 {first_file[(unit, week)]} 重复：两个文件都是“{unit}”{week[0]}-W{week[1]:02d} 的报告。"
+                f"与 {first_file[(unit, week)]} 重复：两个文件都是“{unit}”{week} 的报告。"
                 "同一单位同一周只能保留一份，请删除或合并其中一个"))
             continue
         first_file[(unit, week)] = path
@@ -430,14 +430,14 @@ def _load_one(path: str, key: str, config: Config, cache) -> _File:
     return _File(report, None, doc.problems, doc.root, stat, raw)
 
 
-def guess_unit_week(path: str | os.PathLike, config: Config) -> tuple[str | None, str | None]:
+def guess_unit_week(path: str | os.PathLike, config: Config) -> tuple[str | None, Week | None]:
     """Unit and week of a file that did not validate, when they can be read at all."""
     data = read_file(path).data
     if not isinstance(data, dict):
         return None, None
     unit = config.canonical_unit(str(data.get("unit", "")).strip())
     try:
-        week = parse_week(data.get("week"))
+        week = Week.parse(data.get("week"))
     except ValueError:
         week = None
     return unit, week

@@ -12,6 +12,7 @@ from briefing.aggregate import (Figures, build_briefing, by_industry, by_provinc
                                 time_progress)
 from briefing.build import valid_reports
 from briefing.model import Report
+from briefing.weeks import Week
 from briefing.workspace import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
@@ -136,12 +137,12 @@ def test_missing_quiet_plans_and_progress(small):
     assert [(p.text, p.units) for p in b.plans] == [("赴广东招商。", ["A县"]), ("跟踪签约项目", ["A县", "B县"])]
     assert [(m.project, m.before, m.stage) for m in b.movements] == [
         ("光伏 项目", "签约", "开工"), ("老厂改造", None, "投产"), ("材料厂", None, "开工")]
-    assert time_progress(2023, 2) == D(15) / D(365)
+    assert time_progress(Week(2023, 2)) == D(15) / D(365)
 
 
 def test_time_progress_clamps_to_calendar_year():
-    assert time_progress(2020, 53) == 1  # ISO week 53 of 2020 ends on 2021-01-03
-    assert time_progress(2021, 1) == D(10) / D(365)  # 2021-W01 ends on Jan 10
+    assert time_progress(Week(2020, 53)) == 1  # ISO week 53 of 2020 ends on 2021-01-03
+    assert time_progress(Week(2021, 1)) == D(10) / D(365)  # 2021-W01 ends on Jan 10
 
 
 def test_growth_edge_cases():

@@ -66,7 +66,7 @@ def test_blank_report_is_rejected_until_filled_then_validates(tmp_path, config):
     filled = load_reports([path], config)
     assert not filled.problems, [str(p) for p in filled.problems]
     report = filled.reports[0]
-    assert (report.unit, report.week, report.signings[0].investment, report.projects[0].kind) == (
+    assert (report.unit, str(report.week), report.signings[0].investment, report.projects[0].kind) == (
         "A县", "2023-W02", Decimal("0.356"), "新建")
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
-from briefing.model import MAX_AMOUNT, Report, current_week, parse_count, parse_money
+from briefing.model import MAX_AMOUNT, Report, parse_count, parse_money
+from briefing.weeks import Week, current_week
 from briefing.workspace import validate_bytes
 
 from test_cli import run
@@ -27,9 +28,9 @@ def _problems(config, text):
 
 def test_current_week_follows_briefing_today(monkeypatch):
     monkeypatch.setenv("BRIEFING_TODAY", "2023-04-28")   # a Friday: ISO week 17
-    assert current_week() == "2023-W17"
+    assert current_week() == Week(2023, 17)
     monkeypatch.setenv("BRIEFING_TODAY", "2023-01-01")   # a Sunday: still the last ISO week of 2022
-    assert current_week() == "2022-W52"
+    assert current_week() == Week(2022, 52)
 
 
 def test_a_week_after_the_current_one_is_refused_with_its_position(monkeypatch, config):

@@ -19,6 +19,7 @@ from briefing.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
 from briefing.numbering import recorded_issues
+from briefing.weeks import Week
 from briefing.workspace import open_workspace
 
 
@@ -85,13 +86,13 @@ def test_a_number_held_by_a_running_build_is_not_given_to_another_week(small, mo
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):
-        with reserve(state, "2023-W01") as first:
-            with reserve(state, "2023-W02") as second:  # started while the first was still running
+        with reserve(state, Week.parse("2023-W01")) as first:
+            with reserve(state, Week.parse("2023-W02")) as second:  # started while the first was still running
                 pass
             raise RuntimeError("the first build fails after the second succeeded")
     assert (first, second) == (1, 2)
     assert recorded_issues(state) == {"2023": {"2023-W02": 2}}
-    with reserve(state, "2023-W03") as third:
+    with reserve(state, Week.parse("2023-W03")) as third:
         assert third == 3  # never a second 第2期
 
 
@@ -100,8 +101,8 @@ def test_two_builds_of_the_same_week_one_failing_keep_the_number_the_other_print
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):
-        with reserve(state, "2023-W02") as failing:
-            with reserve(state, "2023-W02") as succeeding:
+        with reserve(state, Week.parse("2023-W02")) as failing:
+            with reserve(state, Week.parse("2023-W02")) as succeeding:
                 pass
             raise RuntimeError
     assert failing == succeeding == 1 and recorded_issues(state) == {"2023": {"2023-W02": 1}}
