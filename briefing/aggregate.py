@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
-from briefing.model import FULFILLED_STAGES, Config, Report, Signing, Trip
+from briefing.report.config import Config
+from briefing.report.model import FULFILLED_STAGES, Report, Signing, Trip
 from briefing.regions import OTHER, province_of, province_order
 from briefing.weeks import Week, weeks_in_year
 

@@ -12,7 +12,8 @@ from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.weeks import Week
 from briefing.numbering import issue_number, record_build, reserve, weeks_with_issue
-from briefing.workspace import (Loaded, Workspace, entries_folder, find_reports, guess_unit_week, load_cached,
+from briefing.report.validate import guess_unit_week
+from briefing.workspace import (Loaded, Workspace, entries_folder, find_reports, load_cached,
                                 load_reports, no_gc_pauses)
 
 FORMATS = ("md", "docx", "xlsx", "pdf")

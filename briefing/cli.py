@@ -122,7 +122,8 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import Discard, entries_folder, find_reports, load_cached, load_config
+    from briefing.report.config import load_config
+    from briefing.workspace import Discard, entries_folder, find_reports, load_cached
 
     settings = load_config(config)
     entries = config.parent / "entries"
@@ -160,7 +161,7 @@ def _split_formats(values: tuple[str, ...]) -> list[str] | None:
 def _parse_day(value: str | None):
     if value is None:
         return None
-    from briefing.model import parse_date
+    from briefing.report.fields import parse_date
 
     try:
         return parse_date(value)
@@ -257,9 +258,9 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
       briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
     """
     from briefing.build import normalise_week
-    from briefing.forms import blank_report
+    from briefing.forms.blank import blank_report
+    from briefing.report.config import load_config
     from briefing.weeks import current_week
-    from briefing.workspace import load_config
 
     settings = load_config(config)
     chosen = normalise_week(week) if week else current_week()
@@ -281,8 +282,8 @@ def schema(config: Path, output: Path | None) -> None:
     """
     import json
 
-    from briefing.forms import report_schema
-    from briefing.workspace import load_config
+    from briefing.forms.schema import report_schema
+    from briefing.report.config import load_config
 
     _emit(json.dumps(report_schema(load_config(config)), ensure_ascii=False, indent=2) + "\n", output)
 

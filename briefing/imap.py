@@ -26,7 +26,7 @@ from briefing.atomic import write_text
 from briefing.errors import BriefingError
 from briefing.ingest import Ingest, Progress, no_progress
 from briefing.mail import Incoming
-from briefing.model import ImapSettings
+from briefing.report.config import ImapSettings
 
 KEYWORD = "$BriefingIngested"
 STATE_NAME = "imap.json"

@@ -58,11 +58,12 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.fmt import pad, width
-from briefing.load import parse_bytes
+from briefing.report.load import parse_bytes
 from briefing.mail import Incoming, Letter, Part, open_sources, open_vouched, read_letter
-from briefing.model import Report
+from briefing.report.model import Report
+from briefing.report.validate import unit_and_week, validate_document
 from briefing.weeks import Week
-from briefing.workspace import REPORT_SUFFIXES, Workspace, validate_document
+from briefing.workspace import REPORT_SUFFIXES, Workspace
 
 LOG_NAME = "ingest.jsonl"
 LOCK_NAME = "ingest.lock"
@@ -613,15 +614,9 @@ class Ingest:
         return self._store(report, part, record)
 
     def _guess(self, data: Any) -> tuple[str | None, str | None]:
-        """Unit and week of a report that did not validate, when they can be read."""
-        if not isinstance(data, dict):
-            return None, None
-        unit = self.config.canonical_unit(str(data.get("unit") or "").strip())
-        try:
-            week = Week.parse(data.get("week")).iso
-        except Exception:
-            week = None
-        return unit, week
+        """Unit and week (as logged) of a report that did not validate, when they can be read."""
+        unit, week = unit_and_week(data, self.config)
+        return unit, (week.iso if week else None)
 
     def _set_aside(self, record: LogRecord, part: Part, folder: str, outcome: str) -> LogRecord:
         record.outcome = outcome

@@ -19,7 +19,7 @@ does not fit, and the clerk's correspondents get these wrong:
 * an unknown charset label falls back to UTF-8, then GB18030.
 
 Attachment bytes come from ``get_payload(decode=True)`` and are decoded later by the report
-loader (:func:`briefing.load.decode`), never by the MIME label.  Every part whose full file name
+loader (:func:`briefing.report.load.decode`), never by the MIME label.  Every part whose full file name
 ends in ``.yaml``/``.yml`` is taken (the name shown to the clerk may be shortened, the decision
 never is), at any depth (a ``walk()`` that remembers the From of each forwarded message), so
 forwarded messages count too.

@@ -28,7 +28,8 @@ from email.utils import format_datetime, make_msgid
 from briefing.ingest import (ACCEPTED, DUPLICATE, EMPTY, FAILED, HELD, QUARANTINED, REJECTED, REPLACED, SENT,
                              SUPERSEDED, Handled, Ingest, LogRecord, iso_time, week_text)
 from briefing.mail import Letter
-from briefing.model import Config, Report, SmtpSettings
+from briefing.report.config import Config, SmtpSettings
+from briefing.report.model import Report
 
 TIMEOUT = 60
 

@@ -12,10 +12,11 @@ from email.utils import format_datetime, make_msgid
 from briefing.aggregate import Contribution, contribution
 from briefing.errors import BriefingError
 from briefing.fmt import pad, width
-from briefing.model import Report
+from briefing.report.model import Report
+from briefing.report.validate import guess_unit_week
 from briefing.numbering import last_build
 from briefing.weeks import Week, current_week
-from briefing.workspace import Found, Workspace, entries_folder, find_reports, guess_unit_week, load_cached
+from briefing.workspace import Found, Workspace, entries_folder, find_reports, load_cached
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
 
@@ -182,7 +183,7 @@ class Reminder:
 
 def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None) -> list[Reminder]:
     """A polite reminder to each missing unit, with a blank report for the week attached."""
-    from briefing.forms import blank_report
+    from briefing.forms.blank import blank_report
 
     now = now or dt.datetime.now().astimezone()
     smtp = ws.config.mail.smtp if ws.config.mail else None

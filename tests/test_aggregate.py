@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from briefing.aggregate import (Figures, build_briefing, by_industry, by_province, by_unit, figures, growth,
                                 time_progress)
 from briefing.build import valid_reports
-from briefing.model import Report
+from briefing.report.model import Report
 from briefing.weeks import Week
 from briefing.workspace import open_workspace
 

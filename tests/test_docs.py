@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from briefing.workspace import load_config, load_reports
+from briefing.report.config import load_config
+from briefing.workspace import load_reports
 
 from conftest import REPO
 

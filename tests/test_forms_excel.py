@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from briefing.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
-from briefing.forms import blank_report, report_schema
+from briefing.forms.blank import blank_report
+from briefing.forms.schema import report_schema
 from briefing.workspace import load_reports, open_workspace
 
 from test_messages import GOOD

@@ -12,8 +12,8 @@ import textwrap
 from click.testing import CliRunner
 
 from briefing.cli import cli
-from briefing.load import parse_bytes
-from briefing.model import parse_money
+from briefing.report.fields import parse_money
+from briefing.report.load import parse_bytes
 
 
 

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
-from briefing.model import MAX_AMOUNT, Report, parse_count, parse_money
+from briefing.report.fields import MAX_AMOUNT, parse_count, parse_money
+from briefing.report.model import Report
 from briefing.weeks import Week, current_week
-from briefing.workspace import validate_bytes
+from helpers import validate_bytes
 
 from test_cli import run
 
@@ -117,7 +118,7 @@ def test_negotiated_beyond_the_ceiling_is_refused_with_its_position(config):
 def test_the_config_uses_the_same_ceilings(tmp_path):
     from conftest import SMALL_CONFIG, write_workspace
     from briefing.errors import BriefingError
-    from briefing.workspace import load_config
+    from briefing.report.config import load_config
 
     for old, new in (("A县: 10", "A县: 99999999999999999999"), ("funds: 4", "funds: 0.123456789012345678901234567890123"),
                      ("copies: 30", "copies: 30000"), ("week: 2", "week: 99")):
@@ -202,7 +203,7 @@ def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
 def test_the_config_is_held_to_the_same_characters(tmp_path):
     from conftest import SMALL_CONFIG, write_workspace
     from briefing.errors import BriefingError
-    from briefing.workspace import load_config
+    from briefing.report.config import load_config
 
     path = write_workspace(tmp_path / "ws", config=SMALL_CONFIG.replace("bureau: 测试州商务局", 'bureau: "局\\uFFFF"'),
                            reports={})

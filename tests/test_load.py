@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from briefing.load import decode, lexical_hints, locate, parse_bytes
-from briefing.workspace import validate_bytes
+from briefing.report.load import decode, lexical_hints, locate, parse_bytes
+from helpers import validate_bytes
 
 TEXT = "unit: 昌吉市\nweek: 2023-W17\nreporter: 张三\n"
 

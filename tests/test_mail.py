@@ -401,8 +401,9 @@ def test_every_yaml_part_at_any_depth_is_taken():
 
 
 def test_config_mail_settings():
-    from briefing.load import parse_bytes
-    from briefing.model import Config, parse_size
+    from briefing.report.config import Config
+    from briefing.report.fields import parse_size
+    from briefing.report.load import parse_bytes
 
     base = "bureau: 局\nunits: [A县]\nindustries: [新能源]\n"
     config = Config.model_validate(parse_bytes(base.encode(), "b.yaml").data)
@@ -474,8 +475,8 @@ def test_a_forward_counts_for_its_own_sender_only(tmp_path, ws):
 def test_the_mail_guide_config_example_is_valid():
     import re
 
-    from briefing.load import parse_bytes
-    from briefing.model import Config
+    from briefing.report.config import Config
+    from briefing.report.load import parse_bytes
     from conftest import REPO
 
     guide = (REPO / "docs" / "邮件报送.md").read_text(encoding="utf-8")

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
+from briefing.report.config import Config
+from briefing.report.fields import parse_count, parse_date, parse_flag, parse_money, parse_week, project_key
+from briefing.report.model import Report
 from briefing.weeks import Week
-from briefing.model import (Config, Report, parse_count, parse_date, parse_flag, parse_money, parse_week,
-                            project_key)
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -16,7 +16,8 @@ from briefing.aggregate import build_briefing
 from briefing.build import build
 from briefing.errors import BriefingError
 from briefing.ingest import LogRecord
-from briefing.model import Report, parse_money
+from briefing.report.fields import parse_money
+from briefing.report.model import Report
 from briefing.workspace import load_reports, open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace

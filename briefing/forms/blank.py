@@ -1,12 +1,11 @@
-"""What the units fill in: a blank report with Chinese comments, and the report's JSON Schema.
+"""The blank report a unit fills in: every field of the model, blank, with a Chinese comment.
 
-Both are derived from the model (field order, required fields, docstrings), so they cannot
-drift from what ``briefing validate`` accepts.
+It is derived from the model (field order, required fields, docstrings), so it cannot drift
+from what ``briefing validate`` accepts.
 """
 
 from __future__ import annotations
 
-import re
 import typing
 from typing import Any
 
@@ -14,12 +13,13 @@ from pydantic import BaseModel
 
 from briefing.errors import BriefingError
 from briefing.fmt import width
-from briefing.messages import closest
-from briefing.model import Config, Report
+from briefing.report.config import Config
+from briefing.report.hints import choice_hint
+from briefing.report.model import Report
+from briefing.report.validate import SECTIONS
 from briefing.weeks import Week
 
 COMMENT_COLUMN = 30
-SECTIONS = ("trips", "events", "signings", "projects")
 TEXT_LISTS = ("highlights", "plans")
 
 
@@ -49,9 +49,7 @@ def canonical_unit(config: Config, unit: str) -> str:
     """The configured name for ``unit`` (or an alias); a Chinese error with a suggestion otherwise."""
     name = config.canonical_unit(unit.strip())
     if name is None:
-        best = closest(unit, config.unit_names)
-        hint = f"，是否应为“{best}”？" if best else "。可选：" + "、".join(config.unit_names)
-        raise BriefingError(f"“{unit}”不是配置中的报送单位{hint}", exit_code=2)
+        raise BriefingError(f"“{unit}”不是配置中的报送单位{choice_hint(unit, config.unit_names)}", exit_code=2)
     return name
 
 
@@ -90,31 +88,3 @@ def blank_report(config: Config, unit: str, week: Week | str) -> str:
         else:
             lines.append(_line("", name, values.get(name, ""), _comment(Report, name)))
     return "\n".join(lines) + "\n"
-
-
-def report_schema(config: Config) -> dict:
-    """JSON Schema of a report, with the config's units and industries as enums."""
-    schema = Report.model_json_schema()
-    units = [name for spec in config.units for name in (spec.name, *spec.aliases)]
-    schema["properties"]["unit"]["enum"] = units
-    for definition in ("Signing", "Project"):
-        prop = schema["$defs"][definition]["properties"]["industry"]
-        target = prop["anyOf"][0] if "anyOf" in prop else prop
-        target["enum"] = list(config.industries)
-    _chinese_titles(schema)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "招商工作周报"
-    return schema
-
-
-def _chinese_titles(node: Any) -> None:
-    """Editors show ``title``: use the Chinese label from each description, not the key name."""
-    if isinstance(node, dict):
-        description = node.get("description")
-        if "title" in node and isinstance(description, str):
-            node["title"] = re.split(r"[。，：]", description, maxsplit=1)[0]
-        for value in node.values():
-            _chinese_titles(value)
-    elif isinstance(node, list):
-        for value in node:
-            _chinese_titles(value)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from typing import Any
 
 from briefing.errors import Problem
-from briefing.load import Document, locate
+from briefing.report.hints import choice_hint, closest
+from briefing.report.load import Document, locate
 
 _TYPE_MESSAGES = {
     "list_type": "应为列表：每项单独一行，以“- ”开头",
@@ -20,25 +20,6 @@ _TYPE_MESSAGES = {
     "int_parsing": "应为整数，例如 2023",
     "int_type": "应为整数，例如 2023",
 }
-
-
-def closest(value: str, choices: list[str]) -> str | None:
-    """The valid choice a clerk most likely meant, or ``None``.
-
-    Prefers a choice that contains the typed text or is contained in it (``昌吉`` → ``昌吉市``),
-    then the most similar spelling.
-    """
-    value = value.strip()
-    if not value:
-        return None
-    containing = [c for c in choices if value in c or c in value]
-    if len(containing) == 1:
-        return containing[0]
-    pool = containing or choices
-    matches = difflib.get_close_matches(value, pool, n=1, cutoff=0.5)
-    if matches:
-        return matches[0]
-    return pool[0] if containing else None
 
 
 def field_doc(model: type, loc: tuple) -> tuple[str, str]:
@@ -88,15 +69,12 @@ def _describe(model: type, error: dict) -> tuple[tuple, str, bool]:
         sample = f"，例如：{key}: {example}" if example else ""
         return loc[:-1], f"缺少必填项{named}{sample}", False
     if kind == "extra_forbidden":
-        parent_fields = _fields_at(model, loc[:-1])
-        best = closest(key, parent_fields)
-        hint = f"，是否应为“{best}”？" if best else ("。可用的键：" + "、".join(parent_fields) if parent_fields else "")
+        hint = choice_hint(key, _fields_at(model, loc[:-1]), listing="可用的键")
         return loc, f"无法识别的键“{key}”{hint}", True
     if kind == "literal_error":
         options = [str(o).strip("'") for o in _literal_options(model, loc)]
         value = _shown(error.get("input"))
-        best = closest(value, options)
-        hint = f"，是否应为“{best}”？" if best else ""
+        hint = choice_hint(value, options, listing=None)
         return loc, f"{named}：应为 {'、'.join(options)} 之一，实际是“{value}”{hint}", False
     if kind == "briefing" and not error["loc"] and "at" in ctx:  # model-level check naming its own subject
         return loc, error["msg"], True
