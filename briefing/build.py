@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
-from briefing.aggregate import Briefing, Tally
+from briefing.figures.briefing import Briefing, Tally
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.weeks import Week
@@ -44,13 +44,6 @@ def refuse_errors(loaded: Loaded) -> None:
         raise BriefingError(
             f"有 {loaded.bad_files} 个报告文件有错误（共 {len(loaded.errors)} 处），未生成简报。请先按上面的提示修改",
             loaded.problems)
-
-
-def valid_reports(ws: Workspace) -> Loaded:
-    """Every valid report of the workspace, kept in memory (for small workspaces and tests)."""
-    loaded = load_entries(ws)
-    refuse_errors(loaded)
-    return loaded
 
 
 def normalise_week(week: str) -> Week:

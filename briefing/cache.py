@@ -1,7 +1,7 @@
 """A cache of validated reports inside the workspace (``.briefing/cache.sqlite``).
 
 What is cached for a valid file is its contribution to the figures
-(:class:`briefing.aggregate.Contribution`), stored with ``marshal`` as plain strings, numbers and
+(:class:`briefing.figures.figures.Contribution`), stored with ``marshal`` as plain strings, numbers and
 tuples, so loading a planted cache cannot run code.  Files with errors or warnings are never
 cached, so their problems are found again on every run.
 
@@ -249,7 +249,7 @@ class ReportCache:
 
     def put(self, path: str, stat: os.stat_result, raw: bytes, value: object) -> None:
         """Record what a freshly validated file gave (written by :meth:`save`)."""
-        from briefing.aggregate import to_plain
+        from briefing.figures.figures import to_plain
 
         payload = marshal.dumps(to_plain(value))  # data only: loading it cannot run code
         self._record(str(path), stat, digest(raw), payload)
@@ -291,7 +291,7 @@ _CREATE_REPORTS = ("CREATE TABLE IF NOT EXISTS reports (path TEXT PRIMARY KEY, s
 
 
 def _decode(payload: bytes) -> object | None:
-    from briefing.aggregate import from_plain
+    from briefing.figures.figures import from_plain
 
     try:
         return from_plain(marshal.loads(payload))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from briefing.aggregate import Briefing
+from briefing.figures.briefing import Briefing
 
 MONEY = "0.00"
 PERCENT = "0.0%"

@@ -58,6 +58,7 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.fmt import pad, width
+from briefing.figures.figures import contribution, records
 from briefing.report.load import parse_bytes
 from briefing.mail import Incoming, Letter, Part, open_sources, open_vouched, read_letter
 from briefing.report.model import Report
@@ -294,11 +295,6 @@ def week_text(week: str | None) -> str:
 def _problem_line(problem: Problem) -> str:
     severity = "" if problem.is_error else f"（{problem.severity}）"
     return f"第{problem.line}行第{problem.col}列{severity}：{problem.message}"
-
-
-def record_count(report: Report) -> int:
-    """Records in a report: trips + events + signings + projects."""
-    return len(report.trips) + len(report.events) + len(report.signings) + len(report.projects)
 
 
 @dataclass
@@ -629,7 +625,7 @@ class Ingest:
 
     def _store(self, report: Report, part: Part, record: LogRecord) -> LogRecord:
         unit, week, data = report.unit, report.week.iso, part.data
-        record.records = record_count(report)
+        record.records = records(contribution(report))
         record.report_sha256 = digest = _sha(data)
         entry = self.entry_path(unit, week)
         versions = self.versions.get((unit, week), {})

@@ -23,7 +23,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 
 from briefing import fmt
-from briefing.aggregate import Briefing
+from briefing.figures.briefing import Briefing
 from briefing.errors import BriefingError
 
 MARKDOWN_TEMPLATE = "briefing.md.j2"

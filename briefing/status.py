@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from briefing.aggregate import Contribution, contribution
+from briefing.figures.figures import Contribution, records
 from briefing.errors import BriefingError
 from briefing.fmt import pad, width
 from briefing.report.model import Report
@@ -58,15 +58,8 @@ class _Census:
     def __init__(self) -> None:
         self.files: dict[str, tuple[str, Week, int]] = {}
 
-    def add(self, report: Report, path: str) -> Contribution:
-        c = contribution(report)
-        self.add_contribution(c, path)
-        return c
-
-    def add_contribution(self, c: Contribution, path: str) -> None:
-        counts = c.counts
-        records = counts[0] + counts[2] + counts[5] + counts[6] + counts[7] + len(c.projects)
-        self.files[path] = (c.unit, c.week, records)
+    def add(self, c: Contribution, report: Report | None, path: str) -> None:
+        self.files[path] = (c.unit, c.week, records(c))
 
 
 def week_status(ws: Workspace, week: Week | str | None = None) -> WeekStatus:
@@ -81,10 +74,10 @@ def week_status(ws: Workspace, week: Week | str | None = None) -> WeekStatus:
         weeks = [w for _, w, _ in census.files.values()]
         week = max(weeks) if weeks else current_week()  # nothing yet: this week, everyone missing
     units = {name: UnitStatus(name) for name in ws.config.unit_names}
-    for path, (unit, file_week, records) in census.files.items():
+    for path, (unit, file_week, count) in census.files.items():
         if file_week == week and unit in units:
             status = units[unit]
-            status.state, status.records = REPORTED, records
+            status.state, status.records = REPORTED, count
             status.files.append(path)
             status.received = dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone()
     unknown = []

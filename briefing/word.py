@@ -24,7 +24,7 @@ from typing import Callable
 
 from jinja2 import TemplateError
 
-from briefing.aggregate import Briefing
+from briefing.figures.briefing import Briefing
 from briefing.errors import BriefingError
 from briefing.pdffonts import plan_replacements, soffice_environment, write_profile
 from briefing.render import context, find_template, make_env, template_error

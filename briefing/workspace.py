@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from briefing.atomic import reason
 from briefing.errors import BriefingError, Problem
+from briefing.figures.figures import Contribution, contribution
 from briefing.report.config import Config, load_config
 from briefing.report.load import locate, parse_bytes, read_file
 from briefing.report.model import Report
@@ -22,8 +23,8 @@ from briefing.report.validate import validate_document
 from briefing.weeks import Week
 
 if TYPE_CHECKING:
-    from briefing.aggregate import Contribution, Tally
     from briefing.cache import ReportCache
+    from briefing.figures.briefing import Tally
 
 CONFIG_NAME = "briefing.yaml"
 # Windows hides extensions, and Notepad saves "昌吉市.yaml" as "昌吉市.yaml.txt".
@@ -235,12 +236,7 @@ def no_gc_pauses():
 class Discard:
     """A sink for :func:`load_reports` that keeps nothing (for checking only)."""
 
-    def add(self, report: Report, path: str) -> "Contribution":
-        from briefing.aggregate import contribution
-
-        return contribution(report)
-
-    def add_contribution(self, c: "Contribution", report: object) -> None:
+    def add(self, c: Contribution, report: Report | None, path: str) -> None:
         pass
 
 
@@ -249,7 +245,7 @@ def load_reports(files: Iterable[str | os.PathLike], config: Config, cache: "Rep
     """Load and validate every file; also flag two files for the same unit and week.
 
     Without a ``sink``, valid reports are kept in ``Loaded.reports``.  With one (a
-    :class:`~briefing.aggregate.Tally`), they are folded into it one at a time and not kept, so
+    :class:`~briefing.figures.briefing.Tally`), they are folded into it one at a time and not kept, so
     a province's year of reports need not be in memory at once; files unchanged since the
     ``cache`` saw them arrive as contributions only.
     """
@@ -299,9 +295,10 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
             loaded.reports.append(one.report)
             loaded.paths.append(path)
         elif one.report is None:
-            sink.add_contribution(one.cached, path)
+            sink.add(one.cached, None, path)
         else:
-            c = sink.add(one.report, path)
+            c = contribution(one.report)
+            sink.add(c, one.report, path)
             if cache is not None and not one.problems:  # files with warnings are read every time
                 cache.put(os.path.join(here, path), one.stat, one.raw, c)
     return loaded

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
+import textwrap
+import typing
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.aggregate import (Figures, build_briefing, by_industry, by_province, by_unit, figures, growth,
-                                time_progress)
-from briefing.build import valid_reports
+from briefing.figures.briefing import growth, time_progress
+from briefing.figures.figures import (EVENT_FIGURES, FIGURE_NAMES, Figures, ProjectItem, TripItem, contribution,
+                                      from_plain, records, to_plain)
+from briefing.report.model import EventKind
 from briefing.report.model import Report
 from briefing.weeks import Week
 from briefing.workspace import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
+from helpers import build_briefing, by_industry, by_province, by_unit, figures, valid_reports, validate_bytes
 
 
 def _briefing(config_path, week="2023-W02"):
@@ -220,3 +226,38 @@ def test_sums_are_exact_decimals(amounts):
         {"project": f"p{i}", "investor": "x", "kind": "新建", "origin": "区外", "stage": "开工", "funds": str(a)}
         for i, a in enumerate(amounts)]})
     assert figures([r]).funds == sum(amounts, D(0))
+
+
+# ---------------------------------------------------------------- one report's contribution
+
+
+def _w02_a(config):
+    report, problems = validate_bytes(textwrap.dedent(SMALL_REPORTS["2023-W02/A县.yaml"]).encode(), "a.yaml", config)
+    assert report is not None, problems
+    return report
+
+
+def test_a_contribution_names_its_figures_and_items(config):
+    c = contribution(_w02_a(config))
+    assert (c.unit, c.week) == ("A县", Week(2023, 2))
+    assert c.figures == Figures(trips=2, negotiated=2, promotions=1)   # no signings; projects come from rollups
+    assert c.trips == (TripItem("北京市", 2), TripItem("广东省", 0))    # 深圳 is in 广东省
+    assert c.projects[1] == ProjectItem("老厂改造", "续建", "区内", "投产", None, D("0.5"))
+    assert records(c) == 2 + 1 + 0 + 2                                  # trips, events, signings, projects
+
+
+def test_a_contribution_survives_the_cache_format(config):
+    c = contribution(_w02_a(config))
+    plain = marshal.loads(marshal.dumps(to_plain(c)))
+    assert plain[2] == {"trips": 2, "negotiated": 2, "promotions": 1}   # by name, zeros left out
+    assert from_plain(plain) == c
+    for bad in ({"tripz": 2}, {"trips": "2"}, {"funds": "x"}):
+        with pytest.raises(Exception):
+            from_plain((*plain[:2], bad, *plain[3:]))
+    with pytest.raises(Exception):
+        from_plain(("A县", (2023, 60), {}, (), (), ()))                 # no such week
+
+
+def test_every_event_kind_counts_in_one_figure():
+    assert set(EVENT_FIGURES) == set(typing.get_args(EventKind))
+    assert set(EVENT_FIGURES.values()) <= set(FIGURE_NAMES)

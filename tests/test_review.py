@@ -12,7 +12,6 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from briefing.aggregate import build_briefing
 from briefing.build import build
 from briefing.errors import BriefingError
 from briefing.ingest import LogRecord
@@ -21,6 +20,7 @@ from briefing.report.model import Report
 from briefing.workspace import load_reports, open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
+from helpers import build_briefing
 
 
 def _loaded(tmp_path, config, text):
