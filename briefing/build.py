@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from briefing.figures.briefing import Briefing, Tally
-from briefing.atomic import write_bytes
+from briefing.workspace.files import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.weeks import Week
-from briefing.numbering import issue_number, record_build, reserve, weeks_with_issue
+from briefing.workspace.numbering import issue_number, record_build, reserve, weeks_with_issue
 from briefing.report.validate import guess_unit_week
-from briefing.workspace import (Loaded, Workspace, entries_folder, find_reports, load_cached,
-                                load_reports, no_gc_pauses)
+from briefing.workspace.layout import Workspace, entries_folder, find_reports
+from briefing.workspace.loading import Loaded, load_cached, load_reports, no_gc_pauses
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
 DEFAULT_FORMATS = ("md", "docx", "xlsx")
@@ -22,7 +22,7 @@ DEFAULT_FORMATS = ("md", "docx", "xlsx")
 
 def load_entries(ws: Workspace, sink=None, use_cache: bool = True) -> Loaded:
     """Load and validate every report under the workspace's entries folder (see
-    :func:`~briefing.workspace.load_reports` for ``sink``)."""
+    :func:`~briefing.workspace.loading.load_reports` for ``sink``)."""
     entries_folder(ws.entries)
     if not ws.entries.is_dir():
         raise BriefingError(f"找不到报告文件夹 {ws.entries}。各单位的报告应放在这里（可按周分子文件夹）", exit_code=2)
@@ -68,7 +68,7 @@ def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
     Reports stream into a :class:`Tally`; only the briefing week's reports are kept whole.
     Errors in reports the briefing does not use (later weeks, earlier years) do not stop it;
     they and any warnings are passed to ``note``, one line each.  The issue number is the one
-    the week would get now; :func:`build` reserves it (see :func:`briefing.numbering.reserve`).
+    the week would get now; :func:`build` reserves it (see :func:`briefing.workspace.numbering.reserve`).
     """
     tally, week = gather(ws, week, issue, use_cache, note)
     return briefing_of(ws, tally, week, issue_number(ws.state, week, issue), date, note)

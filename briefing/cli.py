@@ -70,7 +70,7 @@ class BriefingGroup(click.Group):
         except OSError as error:  # a folder or file the command needs cannot be used: say which
             if os.environ.get("BRIEFING_DEBUG"):
                 raise
-            from briefing.atomic import reason
+            from briefing.workspace.files import reason
 
             where = error.filename or "工作目录中的文件"
             click.secho(f"错误：无法使用 {where}：{reason(error)}。请检查它是否存在、是否只读或正被其他程序占用，"
@@ -123,7 +123,8 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
     from briefing.report.config import load_config
-    from briefing.workspace import Discard, entries_folder, find_reports, load_cached
+    from briefing.workspace.layout import entries_folder, find_reports
+    from briefing.workspace.loading import Discard, load_cached
 
     settings = load_config(config)
     entries = config.parent / "entries"
@@ -194,7 +195,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
       briefing build --week 2023-W17 --date 2023-05-05 --issue 12
     """
     from briefing.build import build as run_build
-    from briefing.workspace import open_workspace
+    from briefing.workspace.layout import open_workspace
 
     chosen = _split_formats(formats)
     day = _parse_day(date)
@@ -237,7 +238,7 @@ def _emit(text: str, output: Path | None, overwrite: bool = True) -> None:
         return
     if not overwrite and output.exists():
         raise BriefingError(f"{output} 已存在，没有覆盖（它可能是已经填好的周报）。请换一个文件名，或先删除它")
-    from briefing.atomic import write_text
+    from briefing.workspace.files import write_text
 
     write_text(output, text)
     click.echo(str(output))
@@ -320,7 +321,7 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouc
       briefing ingest --vouch 转发的呼图壁县周报.eml
     """
     from briefing.ingest import password_for, run, summary
-    from briefing.workspace import open_workspace
+    from briefing.workspace.layout import open_workspace
 
     if not sources and not use_imap and not vouched:
         raise BriefingError("请指定要导入的邮件文件、mbox 文件或 Maildir 文件夹，或用 --imap 从邮箱收取", exit_code=2)
@@ -353,7 +354,7 @@ def status(config: Path, week: str | None, missing: bool) -> None:
     """
     from briefing.build import normalise_week
     from briefing.status import status_table, week_status
-    from briefing.workspace import open_workspace
+    from briefing.workspace.layout import open_workspace
 
     result = week_status(open_workspace(config), normalise_week(week) if week else None)
     if missing:
@@ -382,7 +383,7 @@ def remind(config: Path, week: str | None, send: bool) -> None:
     from briefing.build import normalise_week
     from briefing.ingest import password_for
     from briefing.status import reminders, send_reminders, week_status
-    from briefing.workspace import open_workspace
+    from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)
     due = reminders(ws, week_status(ws, normalise_week(week) if week else None))

@@ -19,10 +19,9 @@ import json
 import socket
 import ssl
 import time
-from pathlib import Path
 
 from briefing import __version__
-from briefing.atomic import write_text
+from briefing.workspace.files import read_json_dict, write_text
 from briefing.errors import BriefingError
 from briefing.ingest import Ingest, Progress, no_progress
 from briefing.mail import Incoming
@@ -109,14 +108,6 @@ def _mailbox_key(settings: ImapSettings) -> str:
     return f"{settings.user}@{settings.host}:{settings.effective_port}/{settings.folder}"
 
 
-def _read_state(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _fetch(client: imaplib.IMAP4, uid: str) -> tuple[bytes, dt.datetime | None]:
     typ, data = client.uid("FETCH", uid, "(UID INTERNALDATE BODY.PEEK[])")
     if typ != "OK":
@@ -154,7 +145,7 @@ def _run(engine: Ingest, box, settings: ImapSettings, progress: Progress) -> Non
     if moving and not box.folder.exists(settings.move_to):
         box.folder.create(settings.move_to)
     state_path = engine.state / STATE_NAME
-    state = _read_state(state_path)
+    state = read_json_dict(state_path)
     key = _mailbox_key(settings)
     mine = state.get(key) if isinstance(state.get(key), dict) else {}
     done = set(str(uid) for uid in mine.get("done", [])) if mine.get("uidvalidity") == validity else set()

@@ -47,7 +47,6 @@ import hashlib
 import json
 import os
 import re
-import time
 import unicodedata
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -55,7 +54,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterator, Sequence
 
-from briefing.atomic import write_bytes
+from briefing.workspace.files import Damaged, read_record, write_bytes
+from briefing.workspace.lock import Lock
 from briefing.errors import BriefingError, Problem
 from briefing.fmt import pad, width
 from briefing.figures.figures import contribution, records
@@ -64,10 +64,13 @@ from briefing.mail import Incoming, Letter, Part, open_sources, open_vouched, re
 from briefing.report.model import Report
 from briefing.report.validate import unit_and_week, validate_document
 from briefing.weeks import Week
-from briefing.workspace import REPORT_SUFFIXES, Workspace
+from briefing.workspace.layout import Workspace, find_reports
 
 LOG_NAME = "ingest.jsonl"
+LOG_LIMIT = 256 << 20
+"""Bytes: about 400,000 log lines, decades of a province's mail; anything larger is not our log."""
 LOCK_NAME = "ingest.lock"
+BUSY = "另一个 briefing ingest 正在导入这个工作目录（{path}）。请等它结束后再运行；如果确定没有在运行，删除这个文件后重试"
 ARCHIVE = "archive"
 
 ACCEPTED = "accepted"
@@ -201,11 +204,10 @@ def read_log(state: str | os.PathLike, reading: bool = False) -> list[LogRecord]
     """
     path = Path(state) / LOG_NAME
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise BriefingError(f"无法读取导入记录 {path}：{error.strerror or error}") from None
+        data = read_record(path, LOG_LIMIT)
+    except Damaged as problem:
+        raise BriefingError(f"无法读取导入记录 {path}：{problem}。请把它改名保存后重新运行") from None
+    text = "" if data is None else data.decode("utf-8", errors="replace")
     records = []
     for line in text.splitlines():
         try:
@@ -312,47 +314,6 @@ class _Conflict(Exception):
         self.path, self.unit, self.week = path, unit, week
 
 
-class _RunLock:
-    """Refuse a second ingest on the same workspace while one runs (no fcntl: a lock file,
-    touched as work goes on, taken over when it is older than ``stale`` seconds)."""
-
-    def __init__(self, path: Path, stale: float = 600.0):
-        self.path, self.stale = path, stale
-
-    def __enter__(self) -> "_RunLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                return self
-            except FileExistsError:
-                try:
-                    age = time.time() - self.path.stat().st_mtime
-                except OSError:
-                    continue
-                if age < self.stale:
-                    raise BriefingError(
-                        f"另一个 briefing ingest 正在导入这个工作目录（{self.path}）。请等它结束后再运行；"
-                        f"如果确定没有在运行，删除这个文件后重试", exit_code=1) from None
-                self._remove()
-        raise BriefingError(f"无法建立 {self.path}，请检查工作目录是否可写")
-
-    def touch(self) -> None:
-        try:
-            os.utime(self.path)
-        except OSError:
-            pass
-
-    def _remove(self) -> None:
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
-
-    def __exit__(self, *exc: object) -> None:
-        self._remove()
-
-
 # ---------------------------------------------------------------- the engine
 
 
@@ -374,7 +335,7 @@ class Ingest:
         if not any(self.senders.values()):
             self.result.warnings.append(
                 "briefing.yaml 中没有配置 senders（各单位允许报送的邮箱），本次不检查发件人：任何人发来的报告都会入库")
-        self._lock = _RunLock(self.state / LOCK_NAME)
+        self._lock = Lock(self.state / LOCK_NAME, wait=0, stale=600, busy=BUSY)
         self._entry_index: dict[tuple[str, str], set[Path]] | None = None
         self._load_log()
 
@@ -710,19 +671,16 @@ class Ingest:
         """Which files under entries hold which unit's week (read once, kept up to date)."""
         if self._entry_index is None:
             index: dict[tuple[str, str], set[Path]] = {}
-            if self.entries.is_dir():
-                for current, dirs, files in os.walk(self.entries):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    for name in files:
-                        if name.lower().endswith(REPORT_SUFFIXES) and not name.startswith((".", "~$")):
-                            path = Path(current) / name
-                            try:
-                                doc = parse_bytes(path.read_bytes(), str(path))
-                            except OSError:
-                                continue
-                            unit, week = self._guess(doc.data)
-                            if unit and week:
-                                index.setdefault((unit, week), set()).add(path)
+            found = find_reports([self.entries], self.root).files if self.entries.is_dir() else []
+            for name in found:
+                path = Path(name)
+                try:
+                    doc = parse_bytes(path.read_bytes(), name)
+                except OSError:
+                    continue
+                unit, week = self._guess(doc.data)
+                if unit and week:
+                    index.setdefault((unit, week), set()).add(path)
             self._entry_index = index
         return self._entry_index
 

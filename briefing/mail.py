@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from briefing.errors import BriefingError
-from briefing.workspace import REPORT_SUFFIXES, expand
+from briefing.workspace.layout import REPORT_SUFFIXES, expand
 
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 ARCHIVE_TYPES = frozenset((

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 from briefing.render import default_templates
-from briefing.workspace import CONFIG_NAME
+from briefing.workspace.layout import CONFIG_NAME
 
 TEMPLATE_FILES = ("briefing.md.j2", "prose.j2", "briefing.docx")
 

@@ -14,9 +14,10 @@ from briefing.errors import BriefingError
 from briefing.fmt import pad, width
 from briefing.report.model import Report
 from briefing.report.validate import guess_unit_week
-from briefing.numbering import last_build
+from briefing.workspace.numbering import last_build
 from briefing.weeks import Week, current_week
-from briefing.workspace import Found, Workspace, entries_folder, find_reports, load_cached
+from briefing.workspace.layout import Found, Workspace, entries_folder, find_reports
+from briefing.workspace.loading import load_cached
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
 

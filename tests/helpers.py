@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Iterable
 
 from briefing.build import load_entries, refuse_errors
@@ -15,7 +17,8 @@ from briefing.report.load import parse_bytes
 from briefing.report.model import Report
 from briefing.report.validate import validate_document
 from briefing.weeks import Week
-from briefing.workspace import Loaded, Workspace
+from briefing.workspace.layout import Workspace
+from briefing.workspace.loading import Loaded
 
 
 def validate_bytes(raw: bytes, path: str, config: Config) -> tuple[Report | None, list[Problem]]:
@@ -26,6 +29,12 @@ def validate_bytes(raw: bytes, path: str, config: Config) -> tuple[Report | None
 
 
 # ---------------------------------------------------------------- figures of a list of reports
+
+
+def recorded_issues(state: Path) -> dict:
+    """The issue registry ``{year: {week: number}}`` as the workspace keeps it (``{}`` if none)."""
+    path = state / "issues.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def valid_reports(ws: Workspace) -> Loaded:

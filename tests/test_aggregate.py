@@ -18,7 +18,7 @@ from briefing.figures.figures import (EVENT_FIGURES, FIGURE_NAMES, Figures, Proj
 from briefing.report.model import EventKind
 from briefing.report.model import Report
 from briefing.weeks import Week
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
 from helpers import build_briefing, by_industry, by_province, by_unit, figures, valid_reports, validate_bytes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefing.report.config import load_config
-from briefing.workspace import load_reports
+from briefing.workspace.loading import load_reports
 
 from conftest import REPO
 

@@ -18,7 +18,8 @@ from briefing.cli import cli
 from briefing.errors import BriefingError
 from briefing.forms.blank import blank_report
 from briefing.forms.schema import report_schema
-from briefing.workspace import load_reports, open_workspace
+from briefing.workspace.layout import open_workspace
+from briefing.workspace.loading import load_reports
 
 from test_messages import GOOD
 
@@ -135,12 +136,12 @@ def test_issue_numbers_are_assigned_once_per_week_and_year(small):
 def test_rebuild_is_atomic_when_writing_fails(small, monkeypatch):
     [path] = _build(small, "2023-W02")
     before = path.read_bytes()
-    import briefing.atomic
+    import briefing.workspace.files
 
     def crash(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(briefing.atomic.os, "replace", crash)
+    monkeypatch.setattr(briefing.workspace.files.os, "replace", crash)
     with pytest.raises(BriefingError, match="无法写入"):
         _build(small, "2023-W02", issue=4)
     assert path.read_bytes() == before

@@ -15,7 +15,7 @@ from briefing import imap as imap_module
 from briefing import ingest as ingest_module
 from briefing.cli import cli
 from briefing.ingest import read_log, run
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import PASSWORD, USER
 

@@ -18,7 +18,7 @@ import mailcorpus
 from briefing.cli import cli
 from briefing.ingest import LOG_NAME, Ingest, read_log, run
 from briefing.mail import Incoming, decode_words, header_param, parse_sender, read_letter, text_from_bytes
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
 
 

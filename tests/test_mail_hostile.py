@@ -17,7 +17,7 @@ import mailcorpus
 from briefing.cli import cli
 from briefing.ingest import Ingest, read_log, run
 from briefing.mail import read_letter
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import SMTP_PASSWORD, SMTP_USER
 

@@ -17,7 +17,7 @@ from docx import Document
 from markdown_it import MarkdownIt
 
 from briefing.build import build
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
 

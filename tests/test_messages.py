@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from briefing.workspace import load_reports
+from briefing.workspace.loading import load_reports
 
 GOOD = textwrap.dedent("""\
     unit: A县

@@ -18,9 +18,9 @@ from briefing import build as build_module
 from briefing.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
-from briefing.numbering import recorded_issues
 from briefing.weeks import Week
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
+from helpers import recorded_issues
 
 
 def _issue(path: Path) -> int:
@@ -37,7 +37,7 @@ def _build(config: Path, week: str, **kwargs) -> Path:
 PARALLEL = textwrap.dedent("""
     import datetime as dt, os, sys, time
     from briefing import build as b
-    from briefing.workspace import open_workspace
+    from briefing.workspace.layout import open_workspace
     render = b.RENDERERS["md"]
     def slow(*args):
         time.sleep(1.0)
@@ -82,7 +82,7 @@ def test_a_failed_build_gives_its_number_back(small, monkeypatch):
 
 
 def test_a_number_held_by_a_running_build_is_not_given_to_another_week(small, monkeypatch):
-    from briefing.numbering import reserve
+    from briefing.workspace.numbering import reserve
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):
@@ -97,7 +97,7 @@ def test_a_number_held_by_a_running_build_is_not_given_to_another_week(small, mo
 
 
 def test_two_builds_of_the_same_week_one_failing_keep_the_number_the_other_printed(small):
-    from briefing.numbering import reserve
+    from briefing.workspace.numbering import reserve
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):

@@ -12,7 +12,7 @@ from jinja2 import UndefinedError
 from briefing.build import build
 from briefing.errors import BriefingError
 from briefing.render import cn_number, make_env
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
 

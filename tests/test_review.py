@@ -17,10 +17,11 @@ from briefing.errors import BriefingError
 from briefing.ingest import LogRecord
 from briefing.report.fields import parse_money
 from briefing.report.model import Report
-from briefing.workspace import load_reports, open_workspace
+from briefing.workspace.layout import open_workspace
+from briefing.workspace.loading import load_reports
 
 from conftest import SMALL_REPORTS, write_workspace
-from helpers import build_briefing
+from helpers import build_briefing, recorded_issues
 
 
 def _loaded(tmp_path, config, text):
@@ -132,8 +133,8 @@ def test_a_planted_pickle_in_the_cache_is_never_loaded(small, tmp_path):
 
 
 def test_a_code_change_invalidates_the_cache(small, monkeypatch):
-    from briefing import cache
-    from briefing.workspace import open_cache
+    from briefing.workspace import cache
+    from briefing.workspace.loading import open_cache
 
     build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
     assert open_cache(small).entries
@@ -147,8 +148,6 @@ def test_a_damaged_word_template_gets_a_chinese_message(small):
     (templates / "briefing.docx").write_bytes(b"not a zip at all")
     with pytest.raises(BriefingError, match="Word 模板"):
         build(open_workspace(small), week="2023-W02", formats=["docx"], issue=None, date=dt.date(2023, 1, 16))
-    from briefing.numbering import recorded_issues
-
     assert recorded_issues(small.parent / ".briefing") in ({}, {"2023": {}})  # a failed build uses up no number
 
 

@@ -13,7 +13,7 @@ import mailcorpus
 from briefing.build import build
 from briefing.cli import cli
 from briefing.status import week_status
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import SMTP_PASSWORD, SMTP_USER
 

@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 
 from briefing.build import build
 from briefing.render import default_templates
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 
 TEMPLATE = default_templates() / "briefing.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

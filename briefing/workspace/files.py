@@ -1,5 +1,5 @@
-"""Atomic file writes (a temporary file in the same folder, then a rename), the lock file that
-guards a short read-modify-write, and careful reads of the tool's own small record files.
+"""Atomic file writes (a temporary file in the same folder, then a rename), and careful reads of
+the tool's own record files (:func:`read_record`, :func:`read_json`, :func:`read_json_dict`).
 
 Every failure to write becomes a :class:`BriefingError` naming the path and what to do (a
 read-only folder, a file where a folder should be, a full disk), never a traceback; the target
@@ -9,6 +9,7 @@ is then untouched and no temporary file is left behind.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import tempfile
@@ -134,52 +135,22 @@ def read_record(path: Path, limit: int = 4 << 20) -> bytes | None:
     return data
 
 
-class FileLock:
-    """A cross-platform lock file (``O_CREAT | O_EXCL``) held for a short read-modify-write."""
+def read_json(path: Path, limit: int = 4 << 20) -> object:
+    """The JSON in one of the tool's record files (:func:`read_record`), ``None`` when there is
+    none; :class:`Damaged` when it is not a regular file, too large, or not JSON."""
+    data = read_record(path, limit)
+    if data is None:
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Damaged("不是有效的 JSON") from None
 
-    def __init__(self, path: str | os.PathLike, timeout: float = 30.0, stale: float = 120.0):
-        self.path, self.timeout, self.stale = Path(path), timeout, stale
 
-    def __enter__(self) -> "FileLock":
-        import time
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise folder_problem(self.path.parent, error) from None
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                return self
-            except FileExistsError:
-                if self._is_stale():  # left behind by a crash long ago, or not a lock of ours
-                    self._take_over()
-                    continue
-                if time.monotonic() > deadline:
-                    raise BriefingError(f"另一个 briefing 命令正在使用这个工作目录（{self.path}），请等它结束后再试；"
-                                        "如果确定没有在运行，删除这个文件后重试") from None
-                time.sleep(0.05)
-            except OSError as error:
-                raise folder_problem(self.path.parent, error) from None
-
-    def _is_stale(self) -> bool:
-        import time
-
-        try:
-            info = os.lstat(self.path)
-        except OSError:
-            return False
-        # a lock is an empty regular file made by os.open above; a link or folder is planted
-        return not stat.S_ISREG(info.st_mode) or time.time() - info.st_mtime > self.stale
-
-    def _take_over(self) -> None:
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            raise BriefingError(f"{self.path} 不是本程序的锁文件，也无法删除。请手工删除它后重试") from None
-
-    def __exit__(self, *exc: object) -> None:
-        _discard(str(self.path))
+def read_json_dict(path: Path) -> dict:
+    """A record whose loss costs little: its JSON object, or ``{}`` if missing or damaged."""
+    try:
+        data = read_json(path)
+    except Damaged:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from briefing.atomic import Damaged, FileLock, read_record, write_text
+from briefing.workspace.files import Damaged, read_json, read_json_dict, write_text
+from briefing.workspace.lock import Lock
 from briefing.errors import BriefingError
 from briefing.weeks import Week
 
@@ -32,29 +33,10 @@ LOCK = REGISTRY + ".lock"
 Registry = dict[str, dict[str, int]]
 
 
-def _load_json(path: Path) -> object:
-    data = read_record(path)
-    if data is None:
-        return None
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Damaged("不是有效的 JSON") from None
-
-
-def _loose_dict(path: Path) -> dict:
-    """A record whose loss costs little: its JSON object, or ``{}`` if missing or damaged."""
-    try:
-        data = _load_json(path)
-    except Damaged:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _read(path: Path) -> Registry:
     """The registry; raises :class:`BriefingError` naming the file when it is damaged."""
     try:
-        data = _load_json(path)
+        data = read_json(path)
         return {} if data is None else _checked(data)
     except Damaged as problem:
         raise BriefingError(
@@ -87,7 +69,7 @@ def _read_pending(path: Path) -> dict[str, dict]:
 
     Only used to give numbers back; a damaged file is treated as empty (numbers then stay taken).
     """
-    return {week: hold for week, hold in _loose_dict(path).items()
+    return {week: hold for week, hold in read_json_dict(path).items()
             if isinstance(hold, dict) and type(hold.get("holds")) is int
             and (hold.get("previous") is None or type(hold.get("previous")) is int)}
 
@@ -96,18 +78,14 @@ def _write(path: Path, data: dict) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-def _year(week: Week) -> str:
-    return str(week.year)
-
-
 @contextmanager
 def reserve(state: Path, week: Week, override: int | None = None) -> Iterator[int]:
     """The issue number of ``week`` for the duration of a build: the recorded one, else the
     year's next; ``override`` replaces it.  A new or changed number is recorded at once and
     given back if the body raises; see the module docstring."""
-    with FileLock(state / LOCK):
+    with Lock(state / LOCK):
         registry = _read(state / REGISTRY)
-        numbers = registry.setdefault(_year(week), {})
+        numbers = registry.setdefault(str(week.year), {})
         previous = numbers.get(week.iso)
         number = override if override is not None else previous or max(numbers.values(), default=0) + 1
         pending = _read_pending(state / PENDING)
@@ -131,7 +109,7 @@ def reserve(state: Path, week: Week, override: int | None = None) -> Iterator[in
 
 def _settle(state: Path, week: Week, number: int, succeeded: bool) -> None:
     """A build holding ``number`` ended: keep it for good, or give it back if no build used it."""
-    with FileLock(state / LOCK):
+    with Lock(state / LOCK):
         pending = _read_pending(state / PENDING)
         hold = pending.get(week.iso)
         if hold is None:  # another build of the week succeeded: the number is final
@@ -141,7 +119,7 @@ def _settle(state: Path, week: Week, number: int, succeeded: bool) -> None:
             del pending[week.iso]
         if not succeeded and hold["holds"] <= 0:
             registry = _read(state / REGISTRY)
-            numbers = registry.setdefault(_year(week), {})
+            numbers = registry.setdefault(str(week.year), {})
             if numbers.get(week.iso) == number:
                 if hold["previous"] is None:
                     del numbers[week.iso]
@@ -153,7 +131,7 @@ def _settle(state: Path, week: Week, number: int, succeeded: bool) -> None:
 
 def issue_number(state: Path, week: Week, override: int | None = None) -> int:
     """The number ``week`` would get now (nothing is recorded: see :func:`reserve`)."""
-    numbers = _read(state / REGISTRY).get(_year(week), {})
+    numbers = _read(state / REGISTRY).get(str(week.year), {})
     if override is not None:
         return override
     return numbers.get(week.iso) or max(numbers.values(), default=0) + 1
@@ -161,13 +139,8 @@ def issue_number(state: Path, week: Week, override: int | None = None) -> int:
 
 def weeks_with_issue(state: Path, week: Week, number: int) -> list[str]:
     """Other weeks of ``week``'s year already recorded under issue ``number``."""
-    numbers = _read(state / REGISTRY).get(_year(week), {})
+    numbers = _read(state / REGISTRY).get(str(week.year), {})
     return sorted(other for other, value in numbers.items() if value == number and other != week.iso)
-
-
-def recorded_issues(state: Path) -> Registry:
-    """The whole registry ``{year: {week: number}}``."""
-    return _read(state / REGISTRY)
 
 
 BUILDS = "builds.json"
@@ -175,13 +148,13 @@ BUILDS = "builds.json"
 
 def _read_builds(path: Path) -> dict[str, str]:
     """When each week was last built; a damaged file only loses these notes, so it reads as empty."""
-    return {week: when for week, when in _loose_dict(path).items() if isinstance(when, str)}
+    return {week: when for week, when in read_json_dict(path).items() if isinstance(when, str)}
 
 
 def record_build(state: Path, week: Week, when: dt.datetime | None = None) -> None:
     """Remember when the briefing of ``week`` was last built (``briefing status`` compares)."""
     path = state / BUILDS
-    with FileLock(state / (BUILDS + ".lock")):
+    with Lock(state / (BUILDS + ".lock")):
         builds = _read_builds(path)
         builds[week.iso] = (when or dt.datetime.now().astimezone()).isoformat()
         _write(path, builds)

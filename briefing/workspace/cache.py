@@ -52,11 +52,13 @@ def fingerprint(config_bytes: bytes) -> str:
     return digest_.hexdigest()
 
 
-def _source_digest() -> bytes:
-    package = Path(__file__).resolve().parent
+def _source_digest(package: Path | None = None) -> bytes:
+    """A hash of every module of the package (or of ``package``), in every subpackage, with
+    their paths."""
+    package = package or Path(__file__).resolve().parent.parent
     digest_ = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        digest_.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest_.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest_.digest()
 
 
