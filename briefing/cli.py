@@ -320,7 +320,9 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouc
       briefing ingest --imap --reply
       briefing ingest --vouch 转发的呼图壁县周报.eml
     """
-    from briefing.ingest import password_for, run, summary
+    from briefing.actions.ingest import run
+    from briefing.mail.smtp import password_for
+    from briefing.mail.summary import summary
     from briefing.workspace.layout import open_workspace
 
     if not sources and not use_imap and not vouched:
@@ -381,7 +383,7 @@ def remind(config: Path, week: str | None, send: bool) -> None:
       briefing remind --week 2023-W17 --send
     """
     from briefing.build import normalise_week
-    from briefing.ingest import password_for
+    from briefing.mail.smtp import password_for
     from briefing.status import reminders, send_reminders, week_status
     from briefing.workspace.layout import open_workspace
 

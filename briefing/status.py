@@ -97,7 +97,7 @@ def week_status(ws: Workspace, week: Week | str | None = None) -> WeekStatus:
 
 def _add_mail(ws: Workspace, week: Week, units: dict[str, UnitStatus]) -> None:
     """What the ingest log says: sender, time, versions, returned reports, late corrections."""
-    from briefing.ingest import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
+    from briefing.mail.log import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
 
     built = last_build(ws.state, week)
     late = "简报生成后才收到（或更正），请重新生成简报"
@@ -214,7 +214,7 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
 
 def send_reminders(ws: Workspace, due: list[Reminder], password: str | None) -> list[tuple[str, str]]:
     """Send the reminders that have addresses; ``(unit, outcome)`` for each, never raising for one."""
-    from briefing.receipts import open_smtp, smtp_failure
+    from briefing.mail.smtp import open_smtp, smtp_failure
 
     smtp = ws.config.mail.smtp if ws.config.mail else None
     if smtp is None:

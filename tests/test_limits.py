@@ -186,7 +186,7 @@ def test_invalid_values_do_not_slip_through_a_model_built_in_code(config):
 
 def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
     import mailcorpus
-    from briefing.ingest import read_log
+    from briefing.mail.log import read_log
     from conftest import write_workspace
 
     config = write_workspace(tmp_path / "ws", config=mailcorpus.CONFIG, reports={})

@@ -16,8 +16,12 @@ from click.testing import CliRunner
 
 import mailcorpus
 from briefing.cli import cli
-from briefing.ingest import LOG_NAME, Ingest, read_log, run
-from briefing.mail import Incoming, decode_words, header_param, parse_sender, read_letter, text_from_bytes
+from briefing.actions.ingest import run
+from briefing.mail.engine import Ingest
+from briefing.mail.headers import decode_words, header_param, parse_sender, text_from_bytes
+from briefing.mail.log import LOG_NAME, read_log
+from briefing.mail.message import read_letter
+from briefing.mail.sources import Incoming
 from briefing.workspace.layout import open_workspace
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from briefing.build import build
 from briefing.errors import BriefingError
-from briefing.ingest import LogRecord
+from briefing.mail.log import LogRecord
 from briefing.report.fields import parse_money
 from briefing.report.model import Report
 from briefing.workspace.layout import open_workspace

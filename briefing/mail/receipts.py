@@ -19,19 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import smtplib
-import socket
-import ssl
 import typing
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from briefing.ingest import (ACCEPTED, DUPLICATE, EMPTY, FAILED, HELD, QUARANTINED, REJECTED, REPLACED, SENT,
-                             SUPERSEDED, Handled, Ingest, LogRecord, iso_time, week_text)
-from briefing.mail import Letter
+from briefing.mail.engine import Handled, Ingest
+from briefing.mail.log import (ACCEPTED, DUPLICATE, EMPTY, FAILED, HELD, QUARANTINED, REJECTED, REPLACED, SENT,
+                               SUPERSEDED, LogRecord, iso_time, read_log, week_text)
+from briefing.mail.message import Letter, read_letter
+from briefing.mail.smtp import open_smtp, smtp_failure
 from briefing.report.config import Config, SmtpSettings
 from briefing.report.model import Report
-
-TIMEOUT = 60
 
 # Quoted examples in the error messages' own wording that contain letters or digits.
 _TEMPLATE_WORDS = frozenset(("3560万元", "35.6亿元", "35.6", "键: 值", "true", "false", "是", "否"))
@@ -165,44 +163,8 @@ def compose(handled: Handled, settings: SmtpSettings, bureau: str, now: dt.datet
     return message
 
 
-def open_smtp(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
-    host, port = settings.host, settings.effective_port
-    if settings.ssl:
-        server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=ssl.create_default_context())
-    else:
-        server = smtplib.SMTP(host, port, timeout=TIMEOUT)
-        if settings.starttls:
-            server.starttls(context=ssl.create_default_context())
-    if settings.user:
-        server.login(settings.user, password or "")
-    return server
-
-
-def smtp_failure(error: Exception, settings: SmtpSettings) -> str:
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return f"登录 {settings.host} 失败：用户名或授权码不对"
-    if isinstance(error, socket.gaierror):
-        return f"找不到发件服务器 {settings.host}"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "服务器拒收这个地址"
-    if isinstance(error, ssl.SSLError):
-        return f"与 {settings.host} 建立加密连接失败，请检查端口和 ssl/starttls 设置"
-    if isinstance(error, ConnectionRefusedError):
-        return f"无法连接发件服务器 {settings.host}:{settings.effective_port}（端口不对，或服务器没有开启 SMTP）"
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return f"连接发件服务器 {settings.host} 超时，请检查网络"
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return f"发件服务器 {settings.host} 断开了连接，请稍后再试"
-    if isinstance(error, OSError):
-        return f"网络错误，无法连接发件服务器 {settings.host}（{error.strerror or error}）"
-    return f"发送失败（{type(error).__name__}: {error}）"[:200]
-
-
 def unanswered(engine: Ingest) -> list[Handled]:
     """Messages of earlier runs whose receipt failed and has not been sent since (retried now)."""
-    from briefing.ingest import read_log
-    from briefing.mail import read_letter
-
     logged: dict[str, list[LogRecord]] = {}
     receipt: dict[str, str] = {}
     for record in read_log(engine.state):

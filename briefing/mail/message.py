@@ -1,5 +1,5 @@
-"""Reading e-mail: messages from ``.eml`` files, mbox files and Maildir folders, and the report
-attachments inside them.
+"""One e-mail message read for ingest: its sender, date and subject, and the report
+attachments inside it.
 
 A message is bounded before it is parsed: its size, its number of lines, its header block
 (checked on the raw bytes), then, while the parser reads them, every header field, all header
@@ -7,16 +7,7 @@ text together and the number of parts (see :class:`_Bounds`).  A message over a 
 refused with a Chinese reason and never parsed further: a ``Content-Type`` with 400,000
 parameters took the standard library minutes.
 
-The parser runs with the ``compat32`` policy, which keeps every header as its raw text and
-parses none of them; this module reads each header it needs from that text, once.  It does so
-itself because the standard header parser decodes with the labelled charset and drops what
-does not fit, and the clerk's correspondents get these wrong:
-
-* file names in RFC 2047 encoded words (``=?gb2312?B?…?=``, also inside quotes, also split
-  across several words), in RFC 2231 (``filename*=gbk''%C4%BE…``) and as raw 8-bit bytes;
-* ``gb2312`` (and its aliases) is read as GB18030, of which it is a subset in name only:
-  clients write GBK characters such as 镕 or 喆 under that label;
-* an unknown charset label falls back to UTF-8, then GB18030.
+Headers are read by :mod:`briefing.mail.headers` (GBK-tolerant, from the raw text).
 
 Attachment bytes come from ``get_payload(decode=True)`` and are decoded later by the report
 loader (:func:`briefing.report.load.decode`), never by the MIME label.  Every part whose full file name
@@ -33,23 +24,17 @@ Nothing here raises for bad input: a message that cannot be read at all comes ba
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import datetime as dt
 import email.message
-import email.utils
 import hashlib
-import mailbox
 import re
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.policy import Compat32
 from email.parser import BytesParser
-from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
-from briefing.errors import BriefingError
-from briefing.workspace.layout import REPORT_SUFFIXES, expand
+from briefing.mail.headers import CONTROL, header_param, header_text, message_id, parse_date, printable, raw_header, sender_of
+from briefing.workspace.layout import REPORT_SUFFIXES
 
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 ARCHIVE_TYPES = frozenset((
@@ -57,8 +42,6 @@ ARCHIVE_TYPES = frozenset((
     "application/vnd.rar", "application/x-7z-compressed", "application/gzip", "application/x-tar",
 ))
 YAML_TYPES = frozenset(("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"))
-MESSAGE_SUFFIXES = (".eml",)
-MBOX_SUFFIXES = (".mbox", ".mbx")
 
 # Bounds checked before (or while) a message is parsed.  Real report mails are far below all
 # of them; the parser's time grows with each, and with parameters in a header faster than linearly.
@@ -74,10 +57,6 @@ PARAM_FIELD_LIMIT = 8 * 1024
 PARAM_LIMIT = 100
 PART_LIMIT = 1000
 
-_GBK_LABELS = frozenset((
-    "gb2312", "gbk", "gb18030", "gb_2312-80", "gb_2312", "csgb2312", "x-gbk", "cp936", "ms936", "windows-936",
-    "euc-cn", "euccn", "x-euc-cn", "chinese", "iso-ir-58", "hz-gb-2312",
-))
 _DEFECT_NAMES = {
     "StartBoundaryNotFoundDefect": "找不到分段边界",
     "CloseBoundaryNotFoundDefect": "缺少结尾边界",
@@ -90,167 +69,6 @@ _DEFECT_NAMES = {
     "InvalidMultipartContentTransferEncodingDefect": "分段邮件的传输编码错误",
     "MisplacedEnvelopeHeaderDefect": "邮件头位置错误",
 }
-
-
-# ---------------------------------------------------------------- text in headers
-
-
-def codec_for(label: str | None) -> str | None:
-    """The Python codec for a MIME charset label (GB2312 family → GB18030), or ``None``."""
-    label = (label or "").strip().strip('"').lower()
-    if not label:
-        return None
-    if label in _GBK_LABELS:
-        return "gb18030"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def text_from_bytes(data: bytes, label: str | None = None) -> str:
-    """Decode header bytes by their label if it works, else as UTF-8 or GB18030.
-
-    Without a usable label, short GBK text is often valid UTF-8 too (``原始`` in GBK reads as
-    ``ԭʼ``): a UTF-8 reading wins unless it has letters from outside Chinese and ASCII and the
-    GB18030 reading has fewer.
-    """
-    codec = codec_for(label)
-    if codec:
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    readings = []
-    for name in ("utf-8", "gb18030"):
-        try:
-            readings.append(data.decode(name))
-        except UnicodeDecodeError:
-            continue
-    if not readings:
-        return data.decode("utf-8", "replace")
-    return min(readings, key=_stray)  # min() keeps the first (UTF-8) on a tie
-
-
-_PUNCTUATION = frozenset("·×÷°±§¨–—‘’“”…‰※")
-
-
-def _stray(text: str) -> int:
-    """Characters that are unlikely in Chinese text: Latin-1 letters, Cyrillic, Armenian…"""
-    return sum(1 for ch in text if 0x80 <= ord(ch) < 0x2E80 and ch not in _PUNCTUATION)
-
-
-def _from_raw(value: str) -> str:
-    """Raw header text (8-bit bytes carried as surrogate escapes) → text; folding removed."""
-    value = re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", "")
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
-        value = text_from_bytes(value.encode("utf-8", "surrogateescape"))
-    return value
-
-
-_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
-
-
-def _word_bytes(encoding: str, payload: str) -> bytes:
-    if encoding in "bB":
-        payload = re.sub(r"[^A-Za-z0-9+/]", "", payload)
-        payload += "=" * (-len(payload) % 4)
-        try:
-            return binascii.a2b_base64(payload)
-        except (binascii.Error, ValueError):
-            return b""
-    return binascii.a2b_qp(payload.encode("ascii", "replace"), header=True)
-
-
-def decode_words(text: str) -> str:
-    """Decode RFC 2047 encoded words anywhere in ``text`` (also inside quotes).
-
-    Adjacent words in the same charset are joined before decoding, since clients split a
-    multi-byte character across two words.
-    """
-    if "=?" not in text:
-        return text
-    out: list[str] = []
-    pending: list = []  # [label, bytearray]
-    pos = 0
-
-    def flush() -> None:
-        if pending:
-            out.append(text_from_bytes(bytes(pending[1]), pending[0]))
-            pending.clear()
-
-    for match in _WORD.finditer(text):
-        between = text[pos:match.start()]
-        if not (pending and not between.strip()):
-            flush()
-            out.append(between)
-        label, encoding, payload = match.groups()
-        data = _word_bytes(encoding, payload)
-        if pending and pending[0] == label.lower():
-            pending[1].extend(data)
-        else:
-            flush()
-            pending[:] = [label.lower(), bytearray(data)]
-        pos = match.end()
-    flush()
-    out.append(text[pos:])
-    return "".join(out)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _clean(text: str, limit: int = 200) -> str:
-    text = _CONTROL.sub(" ", text).strip()
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def raw_headers(msg: email.message.Message, name: str) -> list[str]:
-    """Every ``name`` header as it stood in the message (undecoded)."""
-    wanted = name.lower()
-    return [value if isinstance(value, str) else str(value) for key, value in msg.raw_items() if key.lower() == wanted]
-
-
-def raw_header(msg: email.message.Message, name: str) -> str | None:
-    """The first ``name`` header as it stood in the message (undecoded), or ``None``."""
-    values = raw_headers(msg, name)
-    return values[0] if values else None
-
-
-def header_text(msg: email.message.Message, name: str) -> str:
-    """A header decoded for display: 8-bit bytes and RFC 2047 words, GBK-tolerant."""
-    value = raw_header(msg, name)
-    return "" if value is None else _clean(decode_words(_from_raw(value[:4096])))
-
-
-def sender_of(msg: email.message.Message) -> tuple[str | None, str]:
-    """``(address, display name)`` of the message's From: ``None`` unless there is exactly one
-    From header holding exactly one plain address."""
-    values = raw_headers(msg, "from")
-    if len(values) != 1:
-        return None, ""
-    return parse_sender(_from_raw(values[0]))
-
-
-def header_param(raw: str, header: str, param: str) -> str | None:
-    """Parameter ``param`` of a raw ``Content-Disposition``/``Content-Type`` value, decoded
-    from RFC 2231, RFC 2047 or raw 8-bit; ``None`` when absent."""
-    holder = email.message.Message()  # compat32: returns RFC 2231 values undecoded
-    holder[header] = _from_raw(raw)
-    try:
-        value = holder.get_param(param, header=header)
-    except Exception:  # a header bad enough to upset the parameter parser
-        return None
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        label, _, text = value
-        try:
-            data = text.encode("latin-1")
-        except UnicodeEncodeError:
-            return decode_words(text)
-        return text_from_bytes(data, label or None)
-    return decode_words(str(value))
 
 
 # ---------------------------------------------------------------- a message
@@ -301,49 +119,6 @@ class Letter:
         return [(part.data, part.refused) for part in self.parts]
 
 
-_ADDR = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
-
-
-def parse_sender(text: str) -> tuple[str | None, str]:
-    """``(addr-spec in lower case or None, display name)`` of a From header's text."""
-    if len(text) > 1024:  # no plain address is this long; the address parser is slow on such text
-        return None, ""
-    try:
-        pairs = email.utils.getaddresses([text])
-    except Exception:
-        return None, ""
-    pairs = [(name, addr) for name, addr in pairs if addr]
-    if len(pairs) != 1 or text.count("@") != 1:
-        return None, _clean(decode_words(text))
-    name, addr = pairs[0]
-    if not _ADDR.fullmatch(addr):
-        return None, _clean(decode_words(name))
-    return addr.lower(), _clean(decode_words(name))
-
-
-def parse_date(text: str) -> dt.datetime | None:
-    """An aware datetime from a Date header (no zone → UTC), or ``None``."""
-    if not text.strip():
-        return None
-    try:
-        value = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if value is None or not 1970 <= value.year <= 9999:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
-
-
-def _message_id(msg: email.message.Message) -> str | None:
-    value = raw_header(msg, "message-id")
-    if value is None:
-        return None
-    text = _from_raw(value[:1024]).strip()
-    match = re.search(r"<[^<>\s]+>", text)
-    if match:
-        return match.group(0)[:300]
-    return text[:300] or None
-
 
 def _automatic(msg: email.message.Message, sender: str | None) -> bool:
     if header_text(msg, "auto-submitted").lower() not in ("", "no"):
@@ -367,12 +142,12 @@ def full_name(name: str) -> str:
     surrounding blanks or quotes, or the trailing dots Windows drops.  Never shortened: whether
     a part is a report is decided on this."""
     base = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
-    return _CONTROL.sub(" ", base).strip(" \"'").rstrip(". ")
+    return CONTROL.sub(" ", base).strip(" \"'").rstrip(". ")
 
 
 def safe_name(name: str) -> str:
     """An attachment name fit to show: :func:`full_name`, shortened to 120 characters."""
-    return _clean(full_name(name), 120) or "（未命名附件）"
+    return printable(full_name(name), 120) or "（未命名附件）"
 
 
 def _part_name(part: email.message.Message) -> str | None:
@@ -521,7 +296,7 @@ def _read_headers(msg: email.message.Message, letter: Letter) -> None:
     if not msg.keys() or not any(raw_header(msg, name) is not None for name in ("from", "date", "subject", "message-id")):
         letter.broken = ("这不是一封邮件（没有发件人、日期、主题等邮件头）。报告文件本身请直接放进 entries 文件夹，"
                          "或用 briefing validate 检查")
-    letter.message_id = _message_id(msg)
+    letter.message_id = message_id(msg)
     letter.date = parse_date(header_text(msg, "date")[:200])
     letter.sender, letter.sender_name = sender_of(msg)
     letter.subject = header_text(msg, "subject")
@@ -555,7 +330,7 @@ def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
         if whole.endswith(REPORT_SUFFIXES) or (not name and ctype in YAML_TYPES):
             item = Part(index=index, name=shown or f"附件{index}.yaml", forwarded=forwarded)
             if name and re.search(r"[\\/]", name):
-                item.notes.append(f"附件名“{_clean(name, 80)}”含有文件夹路径，已忽略；报告按内容中的 unit 和 week 存放")
+                item.notes.append(f"附件名“{printable(name, 80)}”含有文件夹路径，已忽略；报告按内容中的 unit 和 week 存放")
             item.data, item.refused = _payload(part, limit)
             letter.parts.append(item)
         elif whole.endswith(ARCHIVE_SUFFIXES) or ctype in ARCHIVE_TYPES:
@@ -565,92 +340,3 @@ def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
             letter.others.append(shown)
 
 
-# ---------------------------------------------------------------- where messages come from
-
-
-@dataclass
-class Incoming:
-    """One message to ingest: where it came from and how to get its bytes."""
-
-    origin: str
-    """Shown to the clerk and logged: a file, ``mbox#3``, a Maildir entry, an IMAP UID."""
-    load: Callable[[], bytes]
-    arrived: dt.datetime | None = None
-    """When the mail server received it (IMAP INTERNALDATE), if known."""
-    vouched: bool = False
-    """The clerk vouches for it (``briefing ingest --vouch``): the author of a forwarded message
-    counts as its sender."""
-
-
-def _is_mbox(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(5) == b"From "
-    except OSError:
-        return False
-
-
-def _is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() or (path / "new").is_dir()
-
-
-def open_sources(paths: Sequence[str | Path], stack: ExitStack) -> list[Incoming]:
-    """Every message in ``paths`` (``.eml`` files, mbox files, Maildir folders, or folders of
-    ``.eml`` files), in a stable order.  Mailbox files stay open until ``stack`` closes.
-
-    Raises :class:`BriefingError` (exit 2) for a path that does not exist.
-    """
-    found: list[Incoming] = []
-    for path in expand(paths, "邮件文件或文件夹"):
-        if path.is_dir():
-            if _is_maildir(path):
-                found.extend(_maildir(path, stack))
-            else:
-                for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                    if child.suffix.lower() in MBOX_SUFFIXES:
-                        found.extend(_mbox(child, stack))
-                    elif child.suffix.lower() in MESSAGE_SUFFIXES:
-                        found.extend(_single(child))
-        elif _is_mbox(path):
-            found.extend(_mbox(path, stack))
-        else:
-            found.extend(_single(path))
-    return found
-
-
-def open_vouched(paths: Sequence[str | Path]) -> list[Incoming]:
-    """The messages the clerk vouches for (``--vouch``): single message files only, since a
-    vouch is for one mail the clerk has looked at.  Raises :class:`BriefingError` (exit 2)
-    for a folder or a mailbox file."""
-    found = []
-    for path in expand(paths, "邮件文件"):
-        if path.is_dir() or _is_mbox(path):
-            raise BriefingError(f"--vouch 只能用于单个 .eml 邮件文件，不能是文件夹或邮箱文件：{path}。"
-                                "请核实后一封一封地给出", exit_code=2)
-        found.append(Incoming(origin=str(path), load=path.read_bytes, vouched=True))
-    return found
-
-
-def _single(path: Path) -> list[Incoming]:
-    return [Incoming(origin=str(path), load=path.read_bytes)]
-
-
-def _mbox(path: Path, stack: ExitStack) -> list[Incoming]:
-    try:
-        box = mailbox.mbox(str(path), factory=None, create=False)
-        keys = list(box.keys())
-    except (OSError, mailbox.Error) as error:
-        raise BriefingError(f"无法读取邮箱文件 {path}：{getattr(error, 'strerror', None) or error}") from None
-    stack.callback(box.close)
-    return [Incoming(origin=f"{path}#{number}", load=lambda key=key: box.get_bytes(key))
-            for number, key in enumerate(keys, start=1)]
-
-
-def _maildir(path: Path, stack: ExitStack) -> list[Incoming]:
-    try:
-        box = mailbox.Maildir(str(path), factory=None, create=False)
-        keys = sorted(box.keys())
-    except (OSError, mailbox.Error) as error:
-        raise BriefingError(f"无法读取邮件文件夹 {path}：{getattr(error, 'strerror', None) or error}") from None
-    stack.callback(box.close)
-    return [Incoming(origin=f"{path}#{key}", load=lambda key=key: box.get_bytes(key)) for key in keys]

@@ -1,11 +1,12 @@
-"""Ingest from an IMAP mailbox (``briefing ingest --imap``), on top of imap-tools.
+"""An IMAP mailbox as a mail source (``briefing ingest --imap``), on top of imap-tools.
 
 * After LOGIN the client sends the IMAP ``ID`` command (RFC 2971): 163 and 126 mailboxes refuse
   ``SELECT`` ("Unsafe Login") from clients that do not identify themselves.
 * Messages are fetched one at a time as raw bytes with ``BODY.PEEK[]`` (which leaves them
   unread), never through imap-tools' parsed message, which drops undecodable characters.
 * A message is flagged (keyword ``$BriefingIngested``) or moved (``mail.imap.move_to``) only
-  after :meth:`briefing.ingest.Ingest.take` has stored and logged it.  A crash in between means
+  after the engine (:meth:`briefing.mail.engine.Ingest.take`) has stored and logged it: in
+  the message's ``settle``, which the runner calls then.  A crash in between means
   it is fetched again next time, and skipped as already ingested.
 * Servers that keep no custom keywords (PERMANENTFLAGS without ``\\*``) are handled through
   ``.briefing/imap.json``, the UIDs already done per mailbox and UIDVALIDITY.
@@ -19,13 +20,15 @@ import json
 import socket
 import ssl
 import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Iterator
 
 from briefing import __version__
-from briefing.workspace.files import read_json_dict, write_text
 from briefing.errors import BriefingError
-from briefing.ingest import Ingest, Progress, no_progress
-from briefing.mail import Incoming
+from briefing.mail.sources import Incoming, Opened
 from briefing.report.config import ImapSettings
+from briefing.workspace.files import read_json_dict, write_text
 
 KEYWORD = "$BriefingIngested"
 STATE_NAME = "imap.json"
@@ -124,54 +127,70 @@ def _fetch(client: imaplib.IMAP4, uid: str) -> tuple[bytes, dt.datetime | None]:
     return raw, arrived
 
 
-def ingest_imap(engine: Ingest, settings: ImapSettings, password: str, progress: Progress = no_progress) -> None:
-    """Fetch the new messages of ``settings.folder`` into ``engine``; flag or move each after."""
-    box = connect(settings, password)
-    try:
-        _run(engine, box, settings, progress)
-    except (OSError, imaplib.IMAP4.error) as error:
-        raise BriefingError(f"与邮件服务器 {settings.host} 的连接中断（{_reason(error)}）。"
-                            "已导入的邮件不受影响，请稍后重新运行") from None
-    finally:
-        _close(box)
+class ImapSource:
+    """The new messages of ``settings.folder`` (see :class:`briefing.mail.sources.Source`); each
+    is flagged or moved when settled, and remembered in ``state`` when the server keeps no
+    keywords."""
 
+    def __init__(self, settings: ImapSettings, password: str, state: Path):
+        self.settings, self.password, self.state_path = settings, password, state / STATE_NAME
 
-def _run(engine: Ingest, box, settings: ImapSettings, progress: Progress) -> None:
-    client = box.client
-    validity = _untagged(client, "UIDVALIDITY").decode("ascii", "replace").strip()
-    permanent = _untagged(client, "PERMANENTFLAGS").decode("ascii", "replace")
-    keywords = "\\*" in permanent or KEYWORD.lower() in permanent.lower()
-    moving = bool(settings.move_to)
-    if moving and not box.folder.exists(settings.move_to):
-        box.folder.create(settings.move_to)
-    state_path = engine.state / STATE_NAME
-    state = read_json_dict(state_path)
-    key = _mailbox_key(settings)
-    mine = state.get(key) if isinstance(state.get(key), dict) else {}
-    done = set(str(uid) for uid in mine.get("done", [])) if mine.get("uidvalidity") == validity else set()
-    if not moving and not keywords:
-        engine.result.warnings.append(
-            f"邮箱 {settings.host} 不支持给邮件加自定义标记，已导入的邮件不做标记（程序自己记住已导入的邮件）；"
-            "也可以在 mail.imap 中设置 move_to，把导入过的邮件移到别的邮件夹")
-    criteria = "UNDELETED" if moving or not keywords else f"UNDELETED UNKEYWORD {KEYWORD}"
-    uids = box.uids(criteria, charset=None)  # some servers refuse an explicit CHARSET
-    pending = [uid for uid in uids if uid not in done]
-    _mark(box, [uid for uid in uids if uid in done], settings, keywords)  # stopped before marking last time
-    with progress(len(pending), f"收取 {settings.folder}") as advance:
-        for uid in pending:
-            origin = f"imap://{settings.user}@{settings.host}/{settings.folder};UIDVALIDITY={validity};UID={uid}"
-            try:
-                raw, arrived = _fetch(client, uid)
-            except KeyError:
-                advance()
-                continue
-            engine.take(Incoming(origin=origin, load=lambda raw=raw: raw, arrived=arrived))
-            _mark(box, [uid], settings, keywords)  # only now: the message is stored and logged
+    def open(self, stack: ExitStack) -> Opened:
+        box = connect(self.settings, self.password)
+        stack.callback(_close, box)
+        with _connection(self.settings):
+            return self._open(box)
+
+    def _open(self, box) -> Opened:
+        settings, client = self.settings, box.client
+        validity = _untagged(client, "UIDVALIDITY").decode("ascii", "replace").strip()
+        permanent = _untagged(client, "PERMANENTFLAGS").decode("ascii", "replace")
+        keywords = "\\*" in permanent or KEYWORD.lower() in permanent.lower()
+        moving = bool(settings.move_to)
+        if moving and not box.folder.exists(settings.move_to):
+            box.folder.create(settings.move_to)
+        state = read_json_dict(self.state_path)
+        key = _mailbox_key(settings)
+        mine = state.get(key) if isinstance(state.get(key), dict) else {}
+        done = set(str(uid) for uid in mine.get("done", [])) if mine.get("uidvalidity") == validity else set()
+        warnings = []
+        if not moving and not keywords:
+            warnings.append(f"邮箱 {settings.host} 不支持给邮件加自定义标记，已导入的邮件不做标记（程序自己记住已导入的邮件）；"
+                            "也可以在 mail.imap 中设置 move_to，把导入过的邮件移到别的邮件夹")
+        criteria = "UNDELETED" if moving or not keywords else f"UNDELETED UNKEYWORD {KEYWORD}"
+        uids = box.uids(criteria, charset=None)  # some servers refuse an explicit CHARSET
+        pending = [uid for uid in uids if uid not in done]
+        _mark(box, [uid for uid in uids if uid in done], settings, keywords)  # stopped before marking last time
+
+        def settle(uid: str) -> None:
+            with _connection(settings):
+                _mark(box, [uid], settings, keywords)  # only now: the message is stored and logged
             done.add(uid)
             if not keywords and not moving:
                 state[key] = {"uidvalidity": validity, "done": sorted(done, key=int)}
-                write_text(state_path, json.dumps(state, ensure_ascii=False, indent=1))
-            advance()
+                write_text(self.state_path, json.dumps(state, ensure_ascii=False, indent=1))
+
+        def messages() -> Iterator[Incoming]:
+            for uid in pending:
+                origin = f"imap://{settings.user}@{settings.host}/{settings.folder};UIDVALIDITY={validity};UID={uid}"
+                try:
+                    with _connection(settings):
+                        raw, arrived = _fetch(client, uid)
+                except KeyError:  # expunged by another client meanwhile
+                    continue
+                yield Incoming(origin=origin, load=lambda raw=raw: raw, arrived=arrived, settle=lambda uid=uid: settle(uid))
+
+        return Opened(f"收取 {settings.folder}", len(pending), messages(), warnings)
+
+
+@contextmanager
+def _connection(settings: ImapSettings) -> Iterator[None]:
+    """A connection lost while talking to the server stops the run with a Chinese message."""
+    try:
+        yield
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise BriefingError(f"与邮件服务器 {settings.host} 的连接中断（{_reason(error)}）。"
+                            "已导入的邮件不受影响，请稍后重新运行") from None
 
 
 def _mark(box, uids: list[str], settings: ImapSettings, keywords: bool) -> None:
