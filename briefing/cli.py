@@ -122,17 +122,9 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.report.config import load_config
-    from briefing.workspace.layout import entries_folder, find_reports
-    from briefing.workspace.loading import Discard, load_cached
+    from briefing.actions.check import check_reports
 
-    settings = load_config(config)
-    entries = config.parent / "entries"
-    if not paths:
-        entries_folder(entries)
-    found = find_reports(list(paths) or [entries], config.parent)
-    loaded = load_cached(found.files, settings, config, Discard())
-    loaded.add_unread(found.problems)
+    loaded = check_reports(config, paths)
     for problem in loaded.problems:
         click.echo(str(problem))
     if loaded.unread:
@@ -150,7 +142,7 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
 
 
 def _split_formats(values: tuple[str, ...]) -> list[str] | None:
-    from briefing.build import FORMATS
+    from briefing.actions.build import FORMATS
 
     formats = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
     for name in formats:
@@ -194,7 +186,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
       briefing build --week 2023-W17 --format docx
       briefing build --week 2023-W17 --date 2023-05-05 --issue 12
     """
-    from briefing.build import build as run_build
+    from briefing.actions.build import build as run_build
     from briefing.workspace.layout import open_workspace
 
     chosen = _split_formats(formats)
@@ -224,7 +216,7 @@ def init(sample: bool, folder: Path) -> None:
       briefing init 招商简报
       briefing init --sample 试用
     """
-    from briefing.scaffold import init_workspace
+    from briefing.actions.scaffold import init_workspace
 
     for path in init_workspace(folder, sample=sample):
         click.echo(str(path))
@@ -258,7 +250,7 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
       briefing new 昌吉市 --week 2023-W17
       briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
     """
-    from briefing.build import normalise_week
+    from briefing.actions.build import normalise_week
     from briefing.forms.blank import blank_report
     from briefing.report.config import load_config
     from briefing.weeks import current_week
@@ -354,8 +346,8 @@ def status(config: Path, week: str | None, missing: bool) -> None:
       briefing status --week 2023-W17
       briefing status --week 2023-W17 --missing
     """
-    from briefing.build import normalise_week
-    from briefing.status import status_table, week_status
+    from briefing.actions.build import normalise_week
+    from briefing.actions.status import status_table, week_status
     from briefing.workspace.layout import open_workspace
 
     result = week_status(open_workspace(config), normalise_week(week) if week else None)
@@ -382,9 +374,10 @@ def remind(config: Path, week: str | None, send: bool) -> None:
       briefing remind --week 2023-W17
       briefing remind --week 2023-W17 --send
     """
-    from briefing.build import normalise_week
+    from briefing.actions.build import normalise_week
+    from briefing.actions.remind import reminders, send_reminders
+    from briefing.actions.status import week_status
     from briefing.mail.smtp import password_for
-    from briefing.status import reminders, send_reminders, week_status
     from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from briefing.build import load_entries, refuse_errors
+from briefing.actions.build import load_entries, refuse_errors
 from briefing.errors import Problem
 from briefing.figures.briefing import Briefing, Tally
 from briefing.figures.figures import Figures, contribution

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import briefing
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.errors import BriefingError
 from briefing.workspace.layout import open_workspace
 
@@ -132,7 +132,7 @@ def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
 def test_two_builds_at_once_do_not_corrupt_the_cache(sample, tmp_path):
     script = textwrap.dedent(f"""
         import datetime as dt, sys
-        from briefing.build import build
+        from briefing.actions.build import build
         from briefing.workspace.layout import open_workspace
         ws = open_workspace({str(sample)!r}, output=sys.argv[1])
         build(ws, formats=["md"], issue=1, date=dt.date(2023, 5, 5))

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
 from briefing.forms.blank import blank_report

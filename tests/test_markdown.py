@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from markdown_it import MarkdownIt
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing import build as build_module
-from briefing.build import build
+from briefing.actions import build as build_module
+from briefing.actions.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
 from briefing.weeks import Week
@@ -36,7 +36,7 @@ def _build(config: Path, week: str, **kwargs) -> Path:
 # all four are between choosing a number and writing their files at the same time.
 PARALLEL = textwrap.dedent("""
     import datetime as dt, os, sys, time
-    from briefing import build as b
+    from briefing.actions import build as b
     from briefing.workspace.layout import open_workspace
     render = b.RENDERERS["md"]
     def slow(*args):

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.workspace.layout import open_workspace
 
 from conftest import copy_sample, need_tool

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.errors import BriefingError
 from briefing.render import cn_number, make_env
 from briefing.workspace.layout import open_workspace

@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.errors import BriefingError
 from briefing.mail.log import LogRecord
 from briefing.report.fields import parse_money

@@ -10,9 +10,9 @@ import yaml
 from click.testing import CliRunner
 
 import mailcorpus
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.cli import cli
-from briefing.status import week_status
+from briefing.actions.status import week_status
 from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import SMTP_PASSWORD, SMTP_USER

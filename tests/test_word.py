@@ -12,9 +12,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.render import default_templates
-from briefing.scaffold import init_workspace
+from briefing.actions.scaffold import init_workspace
 from briefing.workspace.layout import open_workspace
 
 from conftest import REPO, SMALL_REPORTS, need_tool, write_workspace

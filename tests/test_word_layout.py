@@ -15,7 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.render import default_templates
 from briefing.workspace.layout import open_workspace
 

@@ -13,18 +13,21 @@ from briefing.workspace.layout import CONFIG_NAME
 TEMPLATE_FILES = ("briefing.md.j2", "prose.j2", "briefing.docx")
 
 
+PACKAGE = Path(__file__).resolve().parent.parent
+STARTER = Path(__file__).resolve().parent / "starter.yaml"
+"""The commented config of a new workspace."""
+
+
 def sample_dir() -> Path:
     """The packaged sample workspace (the repository root in a source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "sample"
-    return installed if (installed / CONFIG_NAME).is_file() else here.parent
+    installed = PACKAGE / "sample"
+    return installed if (installed / CONFIG_NAME).is_file() else PACKAGE.parent
 
 
 def docs_dir() -> Path:
     """The packaged Chinese guides (the repository's docs/ in a source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "docs"
-    return installed if installed.is_dir() else here.parent / "docs"
+    installed = PACKAGE / "docs"
+    return installed if installed.is_dir() else PACKAGE.parent / "docs"
 
 
 def init_workspace(folder: Path, sample: bool = False) -> list[Path]:
@@ -34,7 +37,7 @@ def init_workspace(folder: Path, sample: bool = False) -> list[Path]:
         raise BriefingError(f"{config} 已存在，没有覆盖。请换一个文件夹，或删除后重试")
     created = []
     folder.mkdir(parents=True, exist_ok=True)
-    source = sample_dir() / CONFIG_NAME if sample else Path(__file__).resolve().parent / "starter.yaml"
+    source = sample_dir() / CONFIG_NAME if sample else STARTER
     shutil.copyfile(source, config)
     created.append(config)
     templates = folder / "templates"
