@@ -151,14 +151,17 @@ def test_rebuild_is_atomic_when_writing_fails(small, monkeypatch):
 def test_excel_has_real_numbers_styled_headers_and_frozen_panes(small):
     [path] = _build(small, "2023-W02", formats=("xlsx",))
     book = load_workbook(path)
-    assert book.sheetnames == ["各单位", "产业链", "本周签约", "目标完成"]
-    units = book["各单位"]
-    assert units.freeze_panes == "B2" and units["A1"].font.bold
-    assert [c.value for c in units[2]] == ["A县", 3, 5, 2, 1.361, 2, 1.815, 1.315]
-    assert [c.value for c in units[5]][:2] == ["合计", 3] and units["G5"].value == 1.94
-    assert isinstance(units["G2"].value, float) and units["G2"].number_format == "0.00"
-    assert sum(units[f"G{r}"].value for r in (2, 3, 4)) == pytest.approx(units["G5"].value)
-    targets = book["目标完成"]
-    assert [c.value for c in targets[2]][:4] == ["A县", 10, 1.815, 0.1815] and targets["D2"].number_format == "0.0%"
-    signings = book["本周签约"]
-    assert [c.value for c in signings[2]] == [1, "风电项目", "风电公司", "新能源", 10, "B县", "是"]
+    units, targets, industries, provinces, signings = (book[name] for name in book.sheetnames)
+    assert units["A1"].value == "表1　各县市（园区）招商引资情况（今年以来，截至第2周）" and units["A1"].font.bold
+    assert units.freeze_panes == "B3" and units["A2"].font.bold and units["A2"].value == "单位"
+    assert [c.value for c in units[3]] == ["A县", 3, 5, 2, 1.361, 2, 1.815, 1.315]
+    assert [c.value for c in units[6]][:2] == ["合计", 3] and units["G6"].value == 1.94
+    assert isinstance(units["G3"].value, float) and units["G3"].number_format == "0.00"
+    assert sum(units[f"G{r}"].value for r in (3, 4, 5)) == pytest.approx(units["G6"].value)
+    assert [c.value for c in targets[3]][:4] == ["A县", 10, 1.815, 0.1815] and targets["D3"].number_format == "0.0%"
+    assert [c.value for c in targets[5]] == ["C园区", "—", 0, "—", 0.0410958904109589, "—"]
+    assert [c.value for c in provinces[3]] == ["北京市", 2, 5]            # W01's trip counts under its first destination
+    assert [c.value for c in signings[3]] == [1, "风电项目", "风电公司", "新能源", 10, "B县"]
+    assert [c.value for c in signings[4]] == ["合计", None, None, None, 10, None]
+    assert industries["A2"].value == "产业链"
+    assert 10 <= units.column_dimensions["A"].width < units.column_dimensions["E"].width   # by display width

@@ -21,7 +21,7 @@ from jinja2.bccache import bc_magic
 
 from briefing.workspace import cache
 from briefing.cli import cli
-from briefing.render import default_templates, template_dirs
+from briefing.editions.jinja import default_templates, template_dirs
 
 from conftest import write_mail
 

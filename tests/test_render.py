@@ -11,7 +11,7 @@ from jinja2 import UndefinedError
 
 from briefing.actions.build import build
 from briefing.errors import BriefingError
-from briefing.render import cn_number, make_env
+from briefing.editions.jinja import cn_number, make_env
 from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from briefing.actions.build import build
-from briefing.render import default_templates
+from briefing.editions.jinja import default_templates
 from briefing.actions.scaffold import init_workspace
 from briefing.workspace.layout import open_workspace
 
@@ -185,9 +185,9 @@ def test_libreoffice_turns_it_into_an_a4_pdf_with_the_figures(small):
 
 
 def test_pdf_without_libreoffice_says_what_to_do(small, monkeypatch):
-    from briefing import word
+    from briefing.editions import pdf
     from briefing.errors import BriefingError
 
-    monkeypatch.setattr(word, "soffice", lambda: None)
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
     with pytest.raises(BriefingError, match="LibreOffice"):
         _docx(small, formats=("pdf",))

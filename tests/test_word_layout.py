@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from briefing.actions.build import build
-from briefing.render import default_templates
+from briefing.editions.jinja import default_templates
 from briefing.workspace.layout import open_workspace
 
 TEMPLATE = default_templates() / "briefing.docx"

@@ -136,25 +136,25 @@ def output_name(b: Briefing, ext: str) -> str:
 
 
 def _markdown(b: Briefing, ws: Workspace, note: Note) -> bytes:
-    from briefing.render import render_markdown
+    from briefing.editions.markdown import render_markdown
 
     return render_markdown(b, ws.templates).encode("utf-8")
 
 
 def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
-    from briefing.word import render_docx
+    from briefing.editions.word import render_docx
 
     return render_docx(b, ws.templates)
 
 
 def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
-    from briefing.word import docx_to_pdf
+    from briefing.editions.pdf import docx_to_pdf
 
     return docx_to_pdf(_docx(b, ws), note=note)
 
 
 def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
-    from briefing.excel import render_xlsx
+    from briefing.editions.excel import render_xlsx
 
     return render_xlsx(b)
 

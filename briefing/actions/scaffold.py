@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from briefing.errors import BriefingError
-from briefing.render import default_templates
+from briefing.editions.jinja import default_templates
 from briefing.workspace.layout import CONFIG_NAME
 
 TEMPLATE_FILES = ("briefing.md.j2", "prose.j2", "briefing.docx")

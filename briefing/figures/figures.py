@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from operator import add, attrgetter
 from typing import NamedTuple
 
 from briefing.figures.regions import province_of
@@ -57,10 +58,11 @@ class Figures:
     external_funds: Decimal = ZERO
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{name: getattr(self, name) + getattr(other, name) for name in FIGURE_NAMES})
+        return Figures(*map(add, _values(self), _values(other)))  # every field, in the order defined
 
 
 FIGURE_NAMES = tuple(f.name for f in fields(Figures))
+_values = attrgetter(*FIGURE_NAMES)
 _AMOUNTS = frozenset(f.name for f in fields(Figures) if f.type in ("Decimal", Decimal))
 
 EVENT_FIGURES = {"推介会": "promotions", "签约仪式": "ceremonies", "考察接待": "visits"}

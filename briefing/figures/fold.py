@@ -44,6 +44,9 @@ class ProjectRollup:
     last_week: Week
     started: Week | None = None
 
+    def copy(self) -> "ProjectRollup":
+        return ProjectRollup(self.unit, self.key, self.latest, self.funds, self.last_week, self.started)
+
 
 @dataclass(slots=True)
 class IndustryRow:
@@ -138,7 +141,7 @@ class Fold:
         key = (new.unit, new.key)
         old = self.projects.get(key)
         if old is None:
-            self.projects[key] = new if owned else replace(new)
+            self.projects[key] = new if owned else new.copy()
             return
         old.funds += new.funds
         if new.started is not None and (old.started is None or new.started > old.started):

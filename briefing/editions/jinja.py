@@ -1,4 +1,4 @@
-"""Rendering: the one Jinja Environment factory, its filters, and the Markdown edition.
+"""The editions' one Jinja Environment factory, its filters, and where templates are found.
 
 Templates are looked up in the workspace's ``templates/`` first, then in the defaults shipped
 with the package, so a bureau restyles or rewords the briefing without touching code.
@@ -7,14 +7,15 @@ Text that units and the bureau typed must display as typed.  The Word edition ge
 XML autoescape; the Markdown edition (no autoescape) from the text filters (``text``, ``listing``,
 ``oneline``, ``sentence``, ``clause``, ``cell``), which backslash-escape what CommonMark (and
 GFM tables) would read as markup.  They look at the template's autoescape setting, so the shared
-``prose.j2`` macros escape for Markdown and not for Word.  Backslash escapes, not HTML entities:
+``prose.j2`` macros escape for Markdown and not for Word; a third kind of environment
+(``markdown=False``, no autoescape) gives plain text, for the Excel workbook.  Backslash escapes, not HTML entities:
 the .md is pasted raw into OA and WeChat and should stay readable; Chinese text is unchanged.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -23,10 +24,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 
 from briefing import fmt
-from briefing.figures.briefing import Briefing
 from briefing.errors import BriefingError
-
-MARKDOWN_TEMPLATE = "briefing.md.j2"
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -37,9 +35,9 @@ def default_templates() -> Path:
     In a source checkout the package's templates are the repository's top-level
     ``templates/`` folder (setup.cfg maps one onto the other).
     """
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def template_dirs(workspace_templates: Path | None) -> list[Path]:
@@ -106,9 +104,21 @@ def markdown_escape(text: str) -> str:
     return text
 
 
+class Env(Environment):
+    """An Environment that knows whether it renders Markdown (see :func:`make_env`)."""
+
+    markdown = True
+
+
 def _literal(eval_ctx: EvalContext, text: str) -> str:
-    """``text`` for the edition being rendered: Markdown-escaped unless XML autoescape is on."""
-    return text if eval_ctx.autoescape else markdown_escape(text)
+    """``text`` for the edition being rendered: Markdown-escaped unless XML autoescape is on
+    (or the environment renders plain text)."""
+    return text if eval_ctx.autoescape else literal(text, getattr(eval_ctx.environment, "markdown", True))
+
+
+def literal(text: str, markdown: bool) -> str:
+    """``text`` as typed: Markdown-escaped for the Markdown edition, else unchanged."""
+    return markdown_escape(text) if markdown else text
 
 
 @pass_eval_context
@@ -150,12 +160,13 @@ FILTERS = {
 }
 
 
-def make_env(workspace_templates: Path | None, autoescape: bool = False) -> Environment:
+def make_env(workspace_templates: Path | None, autoescape: bool = False, markdown: bool = True) -> Env:
     """The one place a Jinja Environment is made: strict, with the briefing's filters.
 
-    ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown.
+    ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown and for
+    plain text (``markdown=False``: the Excel workbook).
     """
-    env = Environment(  # compiled templates stay in memory: nothing executable is ever read from disk
+    env = Env(  # compiled templates stay in memory: nothing executable is ever read from disk
         loader=FileSystemLoader([str(d) for d in template_dirs(workspace_templates)]),
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -164,39 +175,28 @@ def make_env(workspace_templates: Path | None, autoescape: bool = False) -> Envi
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.markdown = markdown and not autoescape
     return env
 
 
-def rounding_differs(b: Briefing) -> bool:
-    """Whether some printed column would not add up to its printed total after rounding."""
-    def differs(parts: Iterable[Decimal], total: Decimal) -> bool:
-        shown = sum((Decimal(fmt.money(p)) for p in parts), Decimal(0))
-        return shown != Decimal(fmt.money(total))
-
-    t = b.ytd_totals
-    return any((
-        differs((u.ytd.investment for u in b.units), t.investment),
-        differs((u.ytd.funds for u in b.units), t.funds),
-        differs((u.ytd.external_funds for u in b.units), t.external_funds),
-        differs((i.investment for i in b.industries), t.investment),
-        differs((i.funds for i in b.industries), t.funds),
-        differs((s.investment for _, s in b.week_signings), b.week_totals.investment),
-    ))
+@lru_cache(maxsize=None)
+def spec_env(autoescape: bool = False, markdown: bool = True) -> Env:
+    """An environment for the strings of :mod:`briefing.editions.spec`, one per kind of output,
+    kept for the process: they import nothing (``prose`` is passed in), and compiling them is
+    most of what printing a table costs."""
+    return make_env(None, autoescape, markdown)
 
 
-def context(b: Briefing) -> dict:
-    """What every template sees."""
-    return {"b": b, "rounding_note": rounding_differs(b)}
+@lru_cache(maxsize=1024)
+def compiled_expression(env: Environment, source: str):
+    """``env.compile_expression(source)``, compiled once."""
+    return env.compile_expression(source, undefined_to_none=False)
 
 
-def render_markdown(b: Briefing, workspace_templates: Path | None) -> str:
-    """The Markdown edition of the briefing."""
-    env = make_env(workspace_templates)
-    try:
-        text = env.get_template(MARKDOWN_TEMPLATE).render(context(b))
-    except TemplateError as error:
-        raise template_error(error) from None
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+@lru_cache(maxsize=1024)
+def compiled_template(env: Environment, source: str):
+    """``env.from_string(source)``, compiled once."""
+    return env.from_string(source)
 
 
 def template_error(error: TemplateError) -> BriefingError:
