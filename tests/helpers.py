@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from pathlib import Path
 from typing import Iterable
 
-from briefing.actions.build import load_entries, refuse_errors
+from briefing.actions.build import build, load_entries, refuse_errors
 from briefing.errors import Problem
 from briefing.figures.briefing import Briefing, Tally
 from briefing.figures.figures import Figures, contribution
@@ -17,7 +18,7 @@ from briefing.report.load import parse_bytes
 from briefing.report.model import Report
 from briefing.report.validate import validate_document
 from briefing.weeks import Week
-from briefing.workspace.layout import Workspace
+from briefing.workspace.layout import Workspace, open_workspace
 from briefing.workspace.loading import Loaded
 
 
@@ -35,6 +36,19 @@ def recorded_issues(state: Path) -> dict:
     """The issue registry ``{year: {week: number}}`` as the workspace keeps it (``{}`` if none)."""
     path = state / "issues.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def build_week(config: Path, week: str, issue: int | None = None, formats: tuple[str, ...] = ("md",)) -> list[Path]:
+    """Build the briefing of ``week`` of the workspace of ``config`` (dated 2023-01-20)."""
+    return build(open_workspace(config), week=week, formats=list(formats), issue=issue, date=dt.date(2023, 1, 20))
+
+
+def add_report(config: Path, name: str, text: str) -> Path:
+    """Write a report (dedented) as ``entries/<name>`` of the workspace of ``config``."""
+    path = config.parent / "entries" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
 
 
 def valid_reports(ws: Workspace) -> Loaded:

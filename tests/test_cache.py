@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -221,3 +222,31 @@ def test_the_code_fingerprint_covers_every_subpackage(tmp_path):
         before = after
     (copy / "report" / "fields.py").rename(copy / "report" / "fields2.py")  # a move counts too
     assert _source_digest(copy) != before
+
+
+def test_a_planted_pickle_in_the_cache_is_never_loaded(small, tmp_path):
+    build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    with sqlite3.connect(small.parent / ".briefing" / "cache.sqlite") as db:
+        db.execute("UPDATE reports SET payload = ?", (pickle.dumps(Evil()),))
+    [path] = build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    assert not marker.exists() and "总投资11.36亿元" in path.read_text(encoding="utf-8")
+    with sqlite3.connect(small.parent / ".briefing" / "cache.sqlite") as db:
+        db.execute("UPDATE reports SET payload = ?", (marshal.dumps(("A县", (2023, 2), (1,), (), (), ())),))
+    assert "总投资11.36亿元" in build(open_workspace(small), week="2023-W02", formats=["md"], issue=1,
+                                   date=dt.date(2023, 1, 16))[0].read_text(encoding="utf-8")
+
+
+def test_a_code_change_invalidates_the_cache(small, monkeypatch):
+    from briefing.workspace import cache
+    from briefing.workspace.loading import open_cache
+
+    build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    assert open_cache(small).entries
+    monkeypatch.setattr(cache, "_source_digest", lambda: b"changed")
+    assert open_cache(small).entries == {}

@@ -24,6 +24,7 @@ from briefing.mail.message import read_letter
 from briefing.mail.sources import Incoming
 from briefing.workspace.layout import open_workspace
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
+from briefing.mail.log import LogRecord
 
 
 def invoke(*args, cwd: Path | None = None, env: dict | None = None):
@@ -502,3 +503,12 @@ def test_sender_addresses_in_the_config_are_checked_and_may_carry_a_name(tmp_pat
         "A县: [a@county.example]", "A县: ['甲 <A@County.Example>']"))
     assert invoke("ingest", "--config", named, corpus.eml).exit_code == 0
     assert (named.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
+
+
+def test_a_date_in_the_future_does_not_pin_a_version():
+    def record(date, arrived):
+        return LogRecord(kind="report", outcome="accepted", time="", seq=1, sha256="", message="",
+                         date=date, arrived=arrived)
+    forged = record("2099-05-01T00:00:00+08:00", "2023-04-25T10:00:00+08:00")
+    honest = record("2023-04-26T09:00:00+08:00", "2023-04-26T09:01:00+08:00")
+    assert honest.when > forged.when

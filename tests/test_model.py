@@ -105,3 +105,19 @@ def test_config_rejects_targets_for_unknown_units(config):
 def test_config_unit_aliases(config):
     assert config.unit_names == ["A县", "B县", "C园区"]
     assert config.canonical_unit("B自治县") == "B县" and config.canonical_unit("D县") is None
+
+
+@pytest.mark.parametrize("raw", ["1,000,5", "1,000.5,3", "12,345,6亿", "1e30", "9" * 29])
+def test_malformed_or_impossible_amounts_are_refused(raw):
+    with pytest.raises(ValueError):
+        parse_money(raw)
+    assert parse_money("1,200万元") == D("0.12")
+
+
+def test_comma_as_decimal_point_is_explained():
+    try:
+        parse_money("35,6")
+    except ValueError as error:
+        assert "小数点" in str(error)
+    else:
+        raise AssertionError("35,6 must not be accepted")

@@ -21,6 +21,8 @@ from briefing.cli import cli
 
 from helpers import recorded_issues
 from conftest import write_mail
+from helpers import build_week
+from briefing.errors import BriefingError
 
 WEEK = ["--week", "2023-W02"]
 
@@ -161,3 +163,18 @@ def test_a_read_only_week_folder_for_ingest(small, monkeypatch, tmp_path):
     monkeypatch.undo()
     assert _snapshot(week) == before
     _no_leftovers(small.parent)
+
+
+def test_rebuild_is_atomic_when_writing_fails(small, monkeypatch):
+    [path] = build_week(small, "2023-W02")
+    before = path.read_bytes()
+    import briefing.workspace.files
+
+    def crash(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(briefing.workspace.files.os, "replace", crash)
+    with pytest.raises(BriefingError, match="无法写入"):
+        build_week(small, "2023-W02", issue=4)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left

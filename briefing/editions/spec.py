@@ -87,11 +87,6 @@ class Table:
     total_label: str = "合计"
 
     @property
-    def names(self) -> list[str]:
-        """The loop's variable names."""
-        return [name.strip() for name in self.rows.split(" in ", 1)[0].split(",")]
-
-    @property
     def iterable(self) -> str:
         """The loop's iterable expression."""
         return self.rows.split(" in ", 1)[1].strip()

@@ -6,7 +6,7 @@ by-province tables.  Folds of different weeks merge (:meth:`Fold.merge`) into th
 span of weeks, so a briefing is computed from one fold per week (see
 :class:`briefing.figures.briefing.Tally`).
 
-Choices the contract leaves open (``briefing-format.md``):
+Choices the definition of the figures leaves open:
 
 * A project (unit, name) counted over several weeks is classified (新建/续建, 区外/区内,
   industry, stage) by its **latest** report, and all its funds go with that classification, so

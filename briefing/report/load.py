@@ -68,7 +68,6 @@ class Document:
     data: Any = None
     root: Any = None
     problems: list[Problem] = field(default_factory=list)
-    raw: bytes = b""
 
     def problem(self, line: int, col: int, message: str, severity: str = "错误") -> None:
         self.problems.append(Problem(self.path, line, col, message, severity))
@@ -304,7 +303,7 @@ def _key_line(mapping: Any, key: str) -> int:
 
 def parse_bytes(raw: bytes, path: str) -> Document:
     """Load one YAML file's bytes into a :class:`Document`; never raises for bad content."""
-    doc = Document(path=path, raw=raw)
+    doc = Document(path=path)
     try:
         if len(raw) > _MAX_BYTES:
             raise _Stop(1, 1, f"文件过大（{len(raw) // 1024} KB），一份周报不应超过 {_MAX_BYTES // 1024 // 1024} MB")

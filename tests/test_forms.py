@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 import json
 import re
@@ -11,17 +10,15 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
-from briefing.actions.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
 from briefing.forms.blank import blank_report
 from briefing.forms.schema import report_schema
-from briefing.workspace.layout import open_workspace
 from briefing.workspace.loading import load_reports
 
 from test_messages import GOOD
+from test_cli import run
 
 FILLED = {
     "reporter": "李四", "phone": "0994-1234567", "leader": "张三", "title": "县长", "start": "2023-01-09",
@@ -115,53 +112,9 @@ def test_schema_command_lists_units_and_aliases(small):
     assert schema["properties"]["unit"]["enum"] == ["A县", "B县", "B自治县", "C园区"]
 
 
-def _build(config_path, week, issue=None, formats=("md",)):
-    return build(open_workspace(config_path), week=week, formats=list(formats), issue=issue,
-                 date=dt.date(2023, 1, 20))
-
-
-def _issue_of(path) -> str:
-    return re.search(r"第(\d+)期", path.read_text(encoding="utf-8")).group(1)
-
-
-def test_issue_numbers_are_assigned_once_per_week_and_year(small):
-    assert _issue_of(_build(small, "2023-W01")[0]) == "1"
-    assert _issue_of(_build(small, "2023-W02")[0]) == "2"
-    assert _issue_of(_build(small, "2023-W01")[0]) == "1"   # a rebuild keeps its number
-    assert _issue_of(_build(small, "2023-W02", issue=9)[0]) == "9"
-    assert _issue_of(_build(small, "2023-W02")[0]) == "9"   # the override is recorded
-    assert _issue_of(_build(small, "2022-W05")[0]) == "1"   # numbering restarts each year
-
-
-def test_rebuild_is_atomic_when_writing_fails(small, monkeypatch):
-    [path] = _build(small, "2023-W02")
-    before = path.read_bytes()
-    import briefing.workspace.files
-
-    def crash(*args):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(briefing.workspace.files.os, "replace", crash)
-    with pytest.raises(BriefingError, match="无法写入"):
-        _build(small, "2023-W02", issue=4)
-    assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
-
-
-def test_excel_has_real_numbers_styled_headers_and_frozen_panes(small):
-    [path] = _build(small, "2023-W02", formats=("xlsx",))
-    book = load_workbook(path)
-    units, targets, industries, provinces, signings = (book[name] for name in book.sheetnames)
-    assert units["A1"].value == "表1　各县市（园区）招商引资情况（今年以来，截至第2周）" and units["A1"].font.bold
-    assert units.freeze_panes == "B3" and units["A2"].font.bold and units["A2"].value == "单位"
-    assert [c.value for c in units[3]] == ["A县", 3, 5, 2, 1.361, 2, 1.815, 1.315]
-    assert [c.value for c in units[6]][:2] == ["合计", 3] and units["G6"].value == 1.94
-    assert isinstance(units["G3"].value, float) and units["G3"].number_format == "0.00"
-    assert sum(units[f"G{r}"].value for r in (3, 4, 5)) == pytest.approx(units["G6"].value)
-    assert [c.value for c in targets[3]][:4] == ["A县", 10, 1.815, 0.1815] and targets["D3"].number_format == "0.0%"
-    assert [c.value for c in targets[5]] == ["C园区", "—", 0, "—", 0.0410958904109589, "—"]
-    assert [c.value for c in provinces[3]] == ["北京市", 2, 5]            # W01's trip counts under its first destination
-    assert [c.value for c in signings[3]] == [1, "风电项目", "风电公司", "新能源", 10, "B县"]
-    assert [c.value for c in signings[4]] == ["合计", None, None, None, 10, None]
-    assert industries["A2"].value == "产业链"
-    assert 10 <= units.column_dimensions["A"].width < units.column_dimensions["E"].width   # by display width
+def test_new_does_not_overwrite_a_filled_report(small, tmp_path):
+    target = tmp_path / "A县.yaml"
+    target.write_text("已经填好的内容\n", encoding="utf-8")
+    result = run("new", "--config", str(small), "A县", "--week", "2023-W02", "-o", str(target))
+    assert result.exit_code == 1 and "已存在" in result.output
+    assert target.read_text(encoding="utf-8") == "已经填好的内容\n"

@@ -261,3 +261,50 @@ def test_a_contribution_survives_the_cache_format(config):
 def test_every_event_kind_counts_in_one_figure():
     assert set(EVENT_FIGURES) == set(typing.get_args(EventKind))
     assert set(EVENT_FIGURES.values()) <= set(FIGURE_NAMES)
+
+
+def _report(**extra):
+    data = {"unit": "A县", "week": "2023-W02", "reporter": "甲"}
+    data.update(extra)
+    return data
+
+
+def _project(name, stage="开工", funds=1):
+    return {"project": name, "investor": "x", "kind": "新建", "origin": "区外", "stage": stage, "funds": funds}
+
+
+def test_total_completion_counts_only_units_with_a_target(config):
+    reports = [Report.model_validate(_report(projects=[_project("a", funds=2)]), context={"config": config}),
+               Report.model_validate(_report(unit="C园区", projects=[_project("c", funds=90)]),
+                                     context={"config": config})]
+    b = build_briefing(reports, config, "2023-W02", 1, dt.date(2023, 1, 16))
+    assert b.target_total == D("10.5") and b.target_completion == D(2) / D("10.5")  # C园区 has no target
+
+
+def test_last_years_partial_reports_do_not_replace_the_baseline(config):
+    late = Report.model_validate(_report(week="2022-W01", projects=[_project("x", funds=1)]), context={"config": config})
+    now = Report.model_validate(_report(projects=[_project("y", funds=8)]), context={"config": config})
+    config = config.model_copy(update={"baseline": {2022: config.baseline[2022]}})
+    with_start = build_briefing([late, now], config, "2023-W02", 1, dt.date(2023, 1, 16))
+    assert with_start.previous["funds"] == D(4)          # W01 only, not through W02: the baseline
+    mid = Report.model_validate(_report(week="2022-W02", projects=[_project("x", funds=1)]), context={"config": config})
+    assert build_briefing([mid, now], config, "2023-W02", 1, dt.date(2023, 1, 16)).previous["funds"] == D(4)
+    both = build_briefing([late, mid, now], config, "2023-W02", 1, dt.date(2023, 1, 16))
+    assert both.previous["funds"] == D(2)                # A县, the only unit this year, every week through W02
+    half = Report.model_validate(_report(week="2022-W30", projects=[_project("x", funds=1)]), context={"config": config})
+    summer = Report.model_validate(_report(week="2023-W02", projects=[_project("y", funds=8)]), context={"config": config})
+    b = build_briefing([half, summer], config, "2023-W02", 1, dt.date(2023, 1, 16))
+    assert b.previous["funds"] == D(4)                   # only a week-30 report: baseline, not 0
+
+
+def test_week_53_compares_with_last_years_last_week(config):
+    config = config.model_copy(update={"baseline": {2019: [
+        config.baseline[2022][0].model_copy(update={"week": 52, "funds": D(10)})]}})
+    r = Report.model_validate(_report(week="2020-W53", projects=[_project("y", funds=12)]), context={"config": config})
+    assert build_briefing([r], config, "2020-W53", 1, dt.date(2021, 1, 4)).growth["funds"] == D("0.2")
+
+
+def test_a_project_unchanged_over_new_year_has_not_moved(config):
+    old = Report.model_validate(_report(week="2022-W52", projects=[_project("老项目")]), context={"config": config})
+    new = Report.model_validate(_report(week="2023-W01", projects=[_project("老项目")]), context={"config": config})
+    assert build_briefing([old, new], config, "2023-W01", 1, dt.date(2023, 1, 9)).movements == []
