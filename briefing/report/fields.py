@@ -14,15 +14,12 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from briefing.weeks import Week
-
-if TYPE_CHECKING:
-    from briefing.report.config import Config
 
 
 def fail(message: str, **context: Any) -> PydanticCustomError:
@@ -351,11 +348,6 @@ class Model(BaseModel):
     """The base of every model: unknown keys are errors, field docstrings are descriptions, frozen."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-
-
-def context_config(info: ValidationInfo) -> "Config | None":
-    """The bureau's config a report is validated against (``context={"config": …}``), if any."""
-    return (info.context or {}).get("config")
 
 
 def project_key(name: str) -> str:

@@ -19,8 +19,9 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from briefing.report.fields import (Count, Day, Flag, Model, Money, OptText, Text, TextList, WeekField, context_config,
-                                    empty_if_none, fail, project_key, text_items)
+from briefing.report.config import Config
+from briefing.report.fields import (Count, Day, Flag, Model, Money, OptText, Text, TextList, WeekField, empty_if_none, fail,
+                                    project_key, text_items)
 from briefing.report.hints import choice_hint
 from briefing.weeks import Week, current_week
 
@@ -31,6 +32,11 @@ Origin = Literal["区外", "区内"]
 Stage = Literal["签约", "开工", "投产"]
 FULFILLED_STAGES = frozenset(("开工", "投产"))
 """A key signing is fulfilled once its project reaches one of these stages."""
+
+
+def context_config(info: ValidationInfo) -> Config | None:
+    """The bureau's config a report is validated against (``context={"config": …}``), if any."""
+    return (info.context or {}).get("config")
 
 
 class Trip(Model):
