@@ -1,5 +1,4 @@
-"""Output: the briefing printed from one definition of its outline and tables, as Markdown,
-Word, Excel and PDF.
+"""Output: the briefing printed from one outline and table definition as Markdown, Word, Excel, PDF.
 
 - :mod:`~briefing.editions.spec`: the one outline and table definition; :mod:`~briefing.editions.contents` evaluates it
 - :mod:`~briefing.editions.jinja`: the one Jinja environment, its filters, where templates are found

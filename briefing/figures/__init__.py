@@ -1,5 +1,4 @@
-"""Pure aggregation, no I/O, exact Decimals: the figures by name, what a report contributes,
-folds per week, and the computed briefing.
+"""Pure aggregation (no I/O, exact Decimals): named figures, contributions, folds, the briefing.
 
 - :mod:`~briefing.figures.figures`: :class:`Figures` (the one definition of every figure) and a report's contribution
 - :mod:`~briefing.figures.fold`: contributions folded into totals, project rollups, table rows

@@ -1,2 +1,4 @@
-"""What the units receive: the blank report (:mod:`~briefing.forms.blank`) and the report's
-JSON Schema (:mod:`~briefing.forms.schema`), both derived from the report model."""
+"""What the units receive: a blank report, the report's JSON Schema (later the counties' form).
+
+- :mod:`~briefing.forms.blank`, :mod:`~briefing.forms.schema`: both derived from the report model
+"""

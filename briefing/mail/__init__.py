@@ -1,5 +1,4 @@
-"""E-mail: where messages come from, reading them, the engine that files their reports, the
-ingest log, receipts and SMTP.
+"""E-mail: mail sources, reading messages, the engine that files reports, the log, receipts, SMTP.
 
 - :mod:`~briefing.mail.sources`: the sources (files, mbox, Maildir; :mod:`~briefing.mail.imap`) behind one interface
 - :mod:`~briefing.mail.message`, :mod:`~briefing.mail.headers`: one message and its report attachments

@@ -1,5 +1,4 @@
-"""One unit's weekly report and the bureau's config: bytes → YAML with positions → validated models,
-every mistake one Chinese line at its place.
+"""One unit's report and the bureau's config: bytes → YAML with positions → models, Chinese messages.
 
 - :mod:`~briefing.report.load`: bytes → text → YAML data, line and column of every node kept
 - :mod:`~briefing.report.fields`: the scalar fields (money, counts, dates, weeks …) and their parsers

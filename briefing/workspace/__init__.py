@@ -1,5 +1,4 @@
-"""The workspace on disk: its layout and the one search for reports, loading them (validated,
-streamed, cached), the issue numbers, atomic writes and careful reads, the one lock.
+"""The workspace on disk: layout, report search, loading and cache, issue numbers, files, the lock.
 
 - :mod:`~briefing.workspace.layout`: where things are; :func:`~briefing.workspace.layout.find_reports`
 - :mod:`~briefing.workspace.loading`: every report validated and handed to a sink
