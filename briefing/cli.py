@@ -1,4 +1,4 @@
-"""The ``briefing`` command: argument parsing only; the work is in the library modules.
+"""The ``briefing`` command: argument parsing and printing only; the work is in :mod:`briefing.actions`.
 
 Heavy modules (pydantic, jinja2, python-docx) are imported inside the commands so that
 ``briefing --help`` starts fast.  :class:`BriefingError` is turned into Chinese output and an
