@@ -134,7 +134,7 @@ def test_a_really_unreadable_folder_as_another_user(small, tmp_path):
     import sys
 
     probe = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c",
-                            "import briefing"], capture_output=True)
+                            "import briefing.cli"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip("the interpreter or the package is not readable by nobody here")
     import tempfile
