@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefing.errors import BriefingError
+from briefing.fielddocs import LOCAL, describe
 from briefing.fmt import width
 from briefing.messages import closest
 from briefing.model import Config, Report
@@ -37,10 +38,9 @@ def _line(indent: str, key: str, value: str, comment: str) -> str:
     return f"{text}{' ' * max(1, COMMENT_COLUMN - width(text))}  # {comment}" if comment else text
 
 
-def _comment(model: type[BaseModel], name: str) -> str:
-    info = model.model_fields[name]
-    text = (info.description or "").replace("\n", " ")
-    required = info.is_required()
+def _comment(config: Config, model: type[BaseModel], name: str) -> str:
+    text = describe(config, model, name).replace("\n", " ")
+    required = model.model_fields[name].is_required()
     return ("（必填）" if required else "（可不填）") + text
 
 
@@ -77,16 +77,14 @@ def blank_report(config: Config, unit: str, week: str) -> str:
             for index, (field, _) in enumerate(item.model_fields.items()):
                 indent = "  - " if index == 0 else "    "
                 placeholder = "[]" if field in ("destinations", "companies") else ""
-                comment = _comment(item, field)
-                if field == "origin":
-                    comment = comment.replace("区外", config.external_label).replace("区内", config.internal_label)
+                comment = _comment(config, item, field)
                 lines.append(_line(indent, field, placeholder, comment))
         elif name in TEXT_LISTS:
             lines.append("")
-            lines.append(_line("", name, "", _comment(Report, name)))
+            lines.append(_line("", name, "", _comment(config, Report, name)))
             lines.append("  - ")
         else:
-            lines.append(_line("", name, values.get(name, ""), _comment(Report, name)))
+            lines.append(_line("", name, values.get(name, ""), _comment(config, Report, name)))
     return "\n".join(lines) + "\n"
 
 
@@ -99,10 +97,24 @@ def report_schema(config: Config) -> dict:
         prop = schema["$defs"][definition]["properties"]["industry"]
         target = prop["anyOf"][0] if "anyOf" in prop else prop
         target["enum"] = list(config.industries)
+    for model_name, name in LOCAL:  # the sample's examples → the bureau's
+        properties = schema["properties"] if model_name == "Report" else schema["$defs"][model_name]["properties"]
+        model = Report if model_name == "Report" else _section_model(model_name)
+        properties[name]["description"] = describe(config, model, name)
+    origin = schema["$defs"]["Project"]["properties"]["origin"]
+    origin["enum"] = [config.external_label, config.internal_label]
     _chinese_titles(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "招商工作周报"
     return schema
+
+
+def _section_model(name: str) -> type[BaseModel]:
+    for info in Report.model_fields.values():
+        item = _item_model(info.annotation)
+        if item is not None and item.__name__ == name:
+            return item
+    raise KeyError(name)
 
 
 def _chinese_titles(node: Any) -> None:
