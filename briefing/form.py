@@ -91,6 +91,7 @@ def _field(doc: FieldDoc) -> dict:
     data["fields"] = [_field(child) for child in doc.fields]
     data["wide"] = doc.kind == "texts" or doc.name in WIDE
     data["unknown"] = UNKNOWN.get(doc.name, "choice.unknown")
+    data["literal"] = doc.kind == "choice" and doc.name not in UNKNOWN  # a fixed list in the model
     return data
 
 

@@ -16,6 +16,7 @@ the form and to ``validate`` and compares the messages, which keeps those rules 
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, Callable
 
 from pydantic import ValidationError
@@ -128,7 +129,8 @@ def _messages(config: Config, data: dict) -> list[str]:
     try:
         Report.model_validate(data, context={"config": config})
     except ValidationError as error:
-        return [p.message for p in problems_from_errors(Report, error.errors(), Document(path=""))]
+        words = {"区外": config.external_label, "区内": config.internal_label}
+        return [p.message for p in problems_from_errors(Report, error.errors(), Document(path=""), words)]
     return []
 
 
@@ -198,6 +200,28 @@ def _yaml(data: Any, indent: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+# The placeholders form.js fills in, per message; a message with any other is a check the form
+# does not know yet (ProbeFailed tells which, so the JavaScript is taught it, not left to show "{x}").
+FILLED = {
+    "money.invalid": {"value"}, "money.not_finite": {"value"}, "money.too_large": {"value"},
+    "money.negative": {"value"}, "money.cn_comma": {"value"}, "money.decimal_comma": {"value"},
+    "money.comma": {"value"}, "money.unit": {"unit", "hint"}, "count.unit": {"value", "number"},
+    "count.negative": {"value"}, "count.invalid": {"value"}, "date.invalid_day": {"value"},
+    "date.format": {"value"}, "week.format": {"value"}, "week.year": {"year"}, "week.number": {"year", "week", "last"},
+    "flag.invalid": {"value"}, "trip.end_before_start": {"end", "start"}, "trip.one_place": {"value"},
+    "project.twice": {"value", "first", "second"}, "choice.empty": {"choices"}, "choice.unknown": {"value", "choices"},
+    "industry.unknown": {"value", "choices"}, "unit.unknown": {"value", "choices"},
+    "warn.funds": {"amount", "unit"}, "warn.investment": {"amount", "unit"}, "warn.dates": {"week"},
+}
+
+
+def _check_placeholders(messages: dict[str, str]) -> None:
+    for key, template in messages.items():
+        unknown = set(re.findall(r"\{(\w+)\}", template)) - FILLED.get(key, set())
+        if unknown:
+            raise ProbeFailed(f"message {key} has placeholders the form does not fill: {sorted(unknown)}: {template}")
+
+
 def catalogue(config: Config) -> dict[str, Any]:
     """Every message the form may show, as ``{name}`` templates, plus the limits it checks."""
     messages = {key: _parser_template(key) for key in PARSER_PROBES}
@@ -223,6 +247,9 @@ def catalogue(config: Config) -> dict[str, Any]:
         {"value": "甲 项目", "first": "1", "second": "2"})
     # Values the form cannot produce but may find in a reopened file: no suggestion, all choices.
     nothing_alike = "※"
+    messages["choice.empty"] = _template(_body(
+        _one(config, lambda d: d["projects"][0].update(kind=None), "choice.empty"), named, "kind", "项目类型"),
+        {"choices": "新建、续建"})
     messages["choice.unknown"] = _template(_body(
         _one(config, lambda d: d["projects"][0].update(kind=nothing_alike), "choice"), named, "kind", "项目类型"),
         {"value": nothing_alike, "choices": "新建、续建"})
@@ -234,6 +261,7 @@ def catalogue(config: Config) -> dict[str, Any]:
         {"value": nothing_alike, "choices": "、".join(config.unit_names)})
     messages.update(_warnings(config))
     messages.update(unit_yi="亿元", unit_wan="万元", unit_yuan="元")  # money units the form writes
+    _check_placeholders(messages)
     return {
         "messages": messages,
         "named": named,

@@ -262,6 +262,7 @@
         if (value === "" && !doc.required) return { value: null };
         return checkDate(value);
     }
+    if (value === "" && doc.required && doc.literal) return bad("choice.empty", { choices: doc.choices.join("、") }, null);
     if (value === "") return doc.required ? bad("text.empty", {}, null) : { value: null };
     if (doc.kind === "choice" && doc.choices.indexOf(value) < 0) {
       return bad(doc.unknown, { value: value, choices: doc.choices.join("、") }, value);
@@ -335,8 +336,9 @@
         if (several) note(found.errors, entry.box, entry.doc, where(rule.section, entry, one), fmt(MSG[rule.message], { value: several }));
       });
     });
-    RULES.once.forEach(function (rule) {
-      var seen = {};
+    RULES.once.forEach(function (rule) {  // a check of the whole list: only once its items are right
+      var seen = {}, section = rule.section + ".";
+      if (found.errors.some(function (p) { return p.path.indexOf(section) === 0; })) return;
       each(rule.section, rule.field, function (entry, one, position) {
         var key = entry.result.value.normalize("NFKC").replace(/\s+/g, "");
         if (key in seen) {
