@@ -44,6 +44,7 @@ UI = {
     "example": "例如：{example}",
     "lines": "每行写一条",
     "money_unit": "金额单位",
+    "money_hint": "填数字，单位在右边选（亿元或万元）；没有填 0",
     "pick_date": "选日期",
     "yes": "是",
     "save": "保存周报文件",

@@ -67,7 +67,8 @@
         input = el("div", { "class": "row" }, [input, el("label", { "class": "pick" }, [document.createTextNode(UI.pick_date), picker])]);
       }
       box.appendChild(input);
-      var hint = [doc.kind === "choice" ? "" : doc.hint, doc.kind === "texts" ? UI.lines : ""].filter(Boolean).join("，");
+      var own = { choice: "", money: UI.money_hint }[doc.kind];
+      var hint = [own === undefined ? doc.hint : own, doc.kind === "texts" ? UI.lines : ""].filter(Boolean).join("，");
       if (doc.example && doc.kind !== "choice") hint += (hint ? "。" : "") + fmt(UI.example, doc);
       if (hint) box.appendChild(el("div", { "class": "hint", text: hint }));
     }
@@ -309,6 +310,9 @@
       if (items.length) found.out.push([doc.name, items.map(function (one) { return one.out; })]);
     });
     crossChecks(records, found, note);
+    [found.errors, found.warnings].forEach(function (list) {  // in the order of the page
+      list.sort(function (a, b) { return a.box === b.box ? 0 : a.box.compareDocumentPosition(b.box) & 4 ? -1 : 1; });
+    });
     return found;
   }
 
