@@ -70,8 +70,9 @@ def workspace(tmp_path_factory):
 
 
 def _open(driver, page: Path, downloads: Path | None = None):
+    driver.get("about:blank")
+    driver.get_log("performance")  # start the network record with this page
     driver.get(page.as_uri())
-    driver.get_log("performance")  # start the network record from this page
     if downloads is not None:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
 
@@ -195,6 +196,7 @@ def test_a_report_typed_in_saves_validates_and_counts(browser, workspace, tmp_pa
         assert figure in briefing, figure
 
     requests = _requests(browser)
+    assert any(u.startswith("file://") for u in requests)  # the record works: it has the page itself
     assert [u for u in requests if not u.startswith(("file://", "blob:", "data:"))] == []
 
 
