@@ -3,7 +3,8 @@
 County staff have never seen YAML and may not install anything, but every office has a
 browser.  The page is a single file (sent by e-mail, opened from disk): its CSS and plain
 JavaScript are inlined from ``form_assets/``, and a Content-Security-Policy forbids it to load
-anything, so it works offline and leaks nothing.  It saves the report as a ``.yaml`` file (a
+anything, so it works offline and leaks nothing.  (``rules.js`` ports the parsers,
+``yaml.js`` writes and reads the file, ``form.js`` is the page.)  It saves the report as a ``.yaml`` file (a
 download) that ``briefing validate`` accepts, and reopens such a file to correct it.
 
 What the page shows is generated here, as one JSON blob, from the same sources as
@@ -112,6 +113,9 @@ def page_data(config: Config, unit: str | None, week: str) -> dict:
     }
 
 
+SCRIPTS = ("rules.js", "yaml.js", "form.js")  # parser ports, the file format, the page
+
+
 def _asset(name: str) -> str:
     return resources.files("briefing").joinpath("form_assets", name).read_text(encoding="utf-8")
 
@@ -127,7 +131,7 @@ def form_html(config: Config, unit: str | None, week: str) -> str:
     data = page_data(config, unit, week)
     title = f"{data['unit'] or ''}{UI['heading']}（{config.bureau}）"
     parts = {"TITLE": _html_text(title), "CSS": _asset("form.css"), "DATA": _script_json(data),
-             "SCRIPT": _asset("form.js")}
+             "SCRIPT": "\n".join(_asset(name) for name in SCRIPTS)}
     return re.sub(r"\{\{(TITLE|CSS|DATA|SCRIPT)\}\}", lambda m: parts[m.group(1)], _asset("form.html"))
 
 

@@ -310,3 +310,43 @@ def test_a_saved_file_reopens_and_a_hand_typed_one_is_explained(browser, workspa
     tabbed = "unit: 方城县\nweek: 2023-W17\ntrips:\n\t- leader: 甲\n"
     assert browser.execute_script("return briefingForm.load(arguments[0], 't.yaml')", tabbed) is False
     assert "第4行缩进不对齐" in opened.text
+
+
+PARSER_INPUTS = {
+    "Money": ["35.6", "3560万元", "3560万", "120000000元", "", "abc", "NaN", "inf", "1e9", "-1", "-5e3", "1，2", "35,6",
+              "1,2,3", "1,200", "5美元", "5 亿美元", "12 亿", "１２", "+5", ".5", "35.6亿"],
+    "Count": ["6", "", "6个", "6 次", "-1", "+5", "６", "abc", "1.5"],
+    "Date": ["2023-04-17", "2023/4/17", "2023年4月17日", "", "2023-02-30", "2023-13-01", "17/04/2023", "abc", "２０２３-4-1"],
+    "Week": ["2023-W17", "2023-w7", "2023W7", "2023年第7周", "2023年7周", "", "abc", "1900-W01", "2023-W60", "2023-W00",
+             "2020-W53", "2023-W53", "2026-W53", "2015-W53", "2024-W53", "2032-W53"],
+}
+
+
+def test_the_ported_parsers_say_what_the_python_parsers_say(browser, workspace):
+    """Value by value: the page's checks of one entry against briefing.model's parsers."""
+    from pydantic_core import PydanticCustomError
+
+    from briefing.model import parse_count, parse_date, parse_money, parse_week
+
+    config, page = workspace
+    _open(browser, page)
+    got = browser.execute_script("""
+        var inputs = arguments[0], data = JSON.parse(document.getElementById("form-data").textContent);
+        var parse = BriefingRules(data.messages, data.limits), out = {};
+        Object.keys(inputs).forEach(function (kind) {
+          out[kind] = inputs[kind].map(function (text) {
+            var r = parse["check" + kind](text);
+            return r.error ? ["error", r.error] : ["ok", kind === "Week" ? r.value : null];
+          });
+        });
+        return out;
+    """, PARSER_INPUTS)
+    parsers = {"Money": parse_money, "Count": parse_count, "Date": parse_date, "Week": parse_week}
+    for kind, inputs in PARSER_INPUTS.items():
+        for text, (outcome, detail) in zip(inputs, got[kind]):
+            try:
+                value = parsers[kind](text or None)  # the page writes an empty entry as an empty value
+                expected = ["ok", value if kind == "Week" else None]
+            except PydanticCustomError as error:
+                expected = ["error", str(error)]
+            assert [outcome, detail] == expected, (kind, text)

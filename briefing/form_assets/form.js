@@ -2,23 +2,20 @@
  *
  * Everything the page says and every field it shows comes from the JSON blob "form-data":
  * fields (path, label, kind, choices), the Chinese messages of `briefing validate` as
- * templates, and the page's own words.  This script lays the fields out, checks entries with
- * the rules of briefing/model.py (ported below, kept in step by tests/test_form_browser.py),
- * writes the report as YAML for download, and reads such a file back.
- * Plain ES2015 in one closure; no library, no network.
+ * templates, the cross-field rules and the page's own words.  This script lays the fields
+ * out, checks entries (single values with rules.js, the ports of briefing/model.py's parsers;
+ * relations between fields with DATA.rules), saves the report as a download and reopens a
+ * saved file (yaml.js).  Plain ES2015; no library, no network.
  */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("form-data").textContent);
   var UI = DATA.ui, MSG = DATA.messages, RULES = DATA.rules;
+  var parse = BriefingRules(MSG, DATA.limits), files = BriefingYaml(UI);
+  var fmt = parse.fmt, nfkc = parse.nfkc, bad = parse.bad, monday = parse.monday;
+  var emit = files.emit, Unreadable = files.Unreadable;
   var root = document.getElementById("form");
   var touched = {}, showAll = false, dirty = false, summaryShown = false;
-
-  function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && name in values ? String(values[name]) : whole;
-    });
-  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -132,115 +129,12 @@
     return DATA.fields.filter(function (doc) { return doc.name === name; })[0];
   }
 
-  // ------------------------------------------------------------------ the parsers of briefing/model.py
-
-  var MONEY = /^([0-9]{1,20}(?:\.[0-9]{1,12})?)(亿元|亿|万元|万|元)?$/;
-  var SHIFT = { "": 0, "亿元": 0, "亿": 0, "万元": -4, "万": -4, "元": -8 };
-  var THOUSANDS = /^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?(亿元|亿|万元|万|元)?$/;
-  var DECIMAL = /^[+-]?((\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|inf(inity)?|s?nan\d*)$/i;
-  var COUNT_UNIT = /^(\d+)\s*(个|次|项|家|场|人|批|户|份|件)$/;
-  var DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
-  var WEEK = /^(?:(\d{4})-?[Ww](\d{1,2})|(\d{4})年第?(\d{1,2})周)$/;
-
-  function nfkc(text) { return text.normalize("NFKC").trim().replace(/ /g, ""); }
-  function bad(key, values, value) { return { error: fmt(MSG[key], values), value: value }; }
-
-  function shifted(digits, shift) {  // "3560", -4 → "0.356": exact, trailing zeros dropped
-    var parts = digits.split("."), whole = parts[0], frac = parts[1] || "";
-    var all = whole + frac, point = whole.length + shift;
-    while (point <= 0) { all = "0" + all; point++; }
-    while (point > all.length) all += "0";
-    var text = (all.slice(0, point).replace(/^0+(?=\d)/, "") || "0") + "." + all.slice(point);
-    return text.replace(/\.?0+$/, "") || "0";
-  }
-
-  function checkMoney(text) {
-    if (text === "") return bad("money.empty", {}, null);
-    var amount, match = MONEY.exec(text);
-    if (match) amount = shifted(match[1], SHIFT[match[2] || ""]);
-    else {
-      if (/[，、]/.test(text)) return bad("money.cn_comma", { value: text }, text);
-      var t = nfkc(text);
-      if (THOUSANDS.test(t)) t = t.replace(/,/g, "");
-      if (t.charAt(0) === "-" && MONEY.test(t.slice(1))) return bad("money.negative", { value: text }, text);
-      match = MONEY.exec(t);
-      if (match) amount = shifted(match[1], SHIFT[match[2] || ""]);
-      else if (DECIMAL.test(t)) amount = String(Number(/nan/i.test(t) ? NaN : t.replace(/inf(inity)?/i, "Infinity")));
-      else if (/^[0-9]+,[0-9]{1,2}(亿元|亿|万元|万|元)?$/.test(t)) return bad("money.decimal_comma", { value: text }, text);
-      else if (t.indexOf(",") >= 0) return bad("money.comma", { value: text }, text);
-      else {
-        var unit = /^[-+]?\d+(?:\.\d+)?\s*(\S+)$/.exec(t);
-        if (unit) return bad("money.unit", { unit: unit[1], hint: /元|美/.test(unit[1]) ? MSG["money.unit.foreign"] : "" }, text);
-        return bad("money.invalid", { value: text }, text);
-      }
-    }
-    var number = Number(amount);
-    if (!isFinite(number)) return bad("money.not_finite", { value: text }, text);
-    if (Math.abs(number) >= Number(DATA.limits.maxAmount)) return bad("money.too_large", { value: text }, text);
-    if (number < 0) return bad("money.negative", { value: text }, text);
-    return { value: text, amount: amount };
-  }
-
-  function checkCount(text) {
-    if (text === "") return bad("count.empty", {}, null);
-    if (/^[0-9]+$/.test(text)) return { value: text };
-    var t = nfkc(text), match;
-    if (/^[+-]?\d+$/.test(t)) {
-      var number = parseInt(t, 10);
-      return number < 0 ? bad("count.negative", { value: number }, text) : { value: text };
-    }
-    if ((match = COUNT_UNIT.exec(t))) return bad("count.unit", { value: text, number: match[1] }, text);
-    return bad("count.invalid", { value: text }, text);
-  }
-
-  function isoDate(y, m, d) {
-    var day = new Date(Date.UTC(2000, m - 1, d));
-    day.setUTCFullYear(y);
-    if (y < 1 || day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return null;
-    return ("000" + y).slice(-4) + "-" + ("0" + m).slice(-2) + "-" + ("0" + d).slice(-2);
-  }
-
-  function checkDate(text) {
-    if (text === "") return bad("date.empty", {}, null);
-    var match = DATE.exec(nfkc(text));
-    if (!match) return bad("date.format", { value: text }, text);
-    var iso = isoDate(+match[1], +match[2], +match[3]);
-    return iso ? { value: iso, date: iso } : bad("date.invalid_day", { value: text }, text);
-  }
-
-  function isoWeeks(year) {  // 52 or 53: the ISO week of 28 December
-    var day = new Date(Date.UTC(year, 11, 28)), weekday = (day.getUTCDay() + 6) % 7;
-    day.setUTCDate(day.getUTCDate() - weekday + 3);
-    var first = new Date(Date.UTC(day.getUTCFullYear(), 0, 4));
-    return 1 + Math.round((day - first) / 864e5 / 7 - ((first.getUTCDay() + 6) % 7 - 3) / 7);
-  }
-
-  function monday(year, week) {
-    var jan4 = new Date(Date.UTC(year, 0, 4));
-    return new Date(jan4.getTime() + ((week - 1) * 7 - (jan4.getUTCDay() + 6) % 7) * 864e5);
-  }
-
-  function checkWeek(text) {
-    if (text === "") return bad("week.empty", {}, null);
-    var match = WEEK.exec(nfkc(text));
-    if (!match) return bad("week.format", { value: text }, text);
-    var year = +(match[1] || match[3]), week = +(match[2] || match[4]);
-    if (year < DATA.limits.minYear || year > DATA.limits.maxYear) return bad("week.year", { year: year }, text);
-    if (week < 1 || week > isoWeeks(year)) return bad("week.number", { year: year, week: week, last: isoWeeks(year) }, text);
-    var value = year + "-W" + ("0" + week).slice(-2);
-    return { value: value, year: year, week: week };
-  }
-
-  function lines(text) {
-    return text.split(/\r?\n/).map(function (line) { return line.replace(/^\s*[-*•]\s+/, "").trim(); }).filter(Boolean);
-  }
-
   // ------------------------------------------------------------------ reading and checking the page
 
   function raw(box) {
     var input = box.querySelector("[data-field]"), kind = box.getAttribute("data-kind");
     if (kind === "flag") return input.checked;
-    if (kind === "texts") return lines(input.value);
+    if (kind === "texts") return parse.lines(input.value);
     var text = input.value.trim();
     if (kind === "money") {
       var unit = box.querySelector(".unit select").value;
@@ -253,15 +147,15 @@
 
   function checkField(doc, value) {
     switch (doc.kind) {
-      case "money": return checkMoney(value);
-      case "count": return checkCount(value);
-      case "week": return checkWeek(value);
+      case "money": return parse.checkMoney(value);
+      case "count": return parse.checkCount(value);
+      case "week": return parse.checkWeek(value);
       case "flag": return { value: value ? "true" : null };
       case "texts":
         return doc.min_items && value.length < doc.min_items ? bad("list.too_short", {}, value) : { value: value };
       case "date":
         if (value === "" && !doc.required) return { value: null };
-        return checkDate(value);
+        return parse.checkDate(value);
     }
     if (value === "" && doc.required && doc.literal) return bad("choice.empty", { choices: doc.choices.join("、") }, null);
     if (value === "") return doc.required ? bad("text.empty", {}, null) : { value: null };
@@ -418,32 +312,7 @@
     })));
   }
 
-  // ------------------------------------------------------------------ YAML out
-
-  var NULLS = /^(~|null|true|false|yes|no|on|off|y|n)$/i;
-  var UNSAFE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff#:"'\\[\]{},&*!|>%@`]|^[\s\-?]|\s$/;
-
-  function scalar(text) {
-    text = String(text);
-    if (text && !NULLS.test(text) && !UNSAFE.test(text) && !/^[A-Za-z_][A-Za-z0-9_]*[ \t\u3000]*：/.test(text)) return text;
-    return '"' + text.replace(/[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff，]/g, function (ch) {
-      if (ch === "\\" || ch === '"') return "\\" + ch;
-      if (ch === "，" && text.indexOf("[") < 0) return ch;  // a "[" then "，" on one line is a typing slip to validate
-      return "\\u" + ("000" + ch.charCodeAt(0).toString(16)).slice(-4);
-    }) + '"';
-  }
-
-  function emit(lines, indent, key, value) {
-    if (value === null) { lines.push(indent + key + ":"); return; }
-    if (!Array.isArray(value)) { lines.push(indent + key + ": " + scalar(value)); return; }
-    lines.push(indent + key + ":");
-    value.forEach(function (item) {
-      if (!Array.isArray(item)) { lines.push(indent + "  - " + scalar(item)); return; }
-      var start = lines.length;
-      item.forEach(function (pair) { emit(lines, indent + "    ", pair[0], pair[1]); });
-      lines[start] = indent + "  - " + lines[start].slice(indent.length + 4);
-    });
-  }
+  // ------------------------------------------------------------------ the file
 
   function toYaml(found) {
     var week = found.week && found.week.year ? found.week : null, unit = topBox(RULES.unit).querySelector("select").value;
@@ -456,118 +325,6 @@
   function fileName(found) {
     var unit = topBox(RULES.unit).querySelector("select").value || UI.no_unit;
     return (unit + "-" + (found.week && found.week.value || "") + ".yaml").replace(/[\\/:*?"<>|\x00-\x1f]/g, "_");
-  }
-
-  // ------------------------------------------------------------------ YAML in (the subset written above)
-
-  var KEY = /^([A-Za-z_][A-Za-z0-9_]*) *:(?: +(.*))?$/;
-
-  function Unreadable(line, what) { this.line = line; this.what = what; }
-
-  function stripComment(text) {
-    var quote = null, last = "";
-    for (var i = 0; i < text.length; i++) {
-      var ch = text.charAt(i);
-      if (quote) {
-        if (quote === '"' && ch === "\\") i++;
-        else if (ch === quote && !(quote === "'" && text.charAt(i + 1) === "'")) quote = null;
-        else if (ch === quote) i++;
-        continue;
-      }
-      if ((ch === '"' || ch === "'") && (last === "" || ":-[,".indexOf(last) >= 0)) quote = ch;
-      else if (ch === "#" && (i === 0 || /\s/.test(text.charAt(i - 1)))) return text.slice(0, i);
-      if (!/\s/.test(ch)) last = ch;
-    }
-    return text;
-  }
-
-  var ESCAPES = { "0": "\0", a: "\x07", b: "\b", t: "\t", "\t": "\t", n: "\n", v: "\v", f: "\f", r: "\r", e: "\x1b",
-    " ": " ", '"': '"', "/": "/", "\\": "\\", N: "\x85", _: "\xa0", L: "\u2028", P: "\u2029" };
-
-  function readScalar(text, line) {
-    var first = text.charAt(0);
-    if (first === '"') {
-      var out = "", i = 1;
-      for (; i < text.length && text.charAt(i) !== '"'; i++) {
-        var ch = text.charAt(i);
-        if (ch !== "\\") { out += ch; continue; }
-        var next = text.charAt(++i), size = { x: 2, u: 4, U: 8 }[next];
-        if (size) {
-          var hex = text.substr(i + 1, size);
-          if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== size) throw new Unreadable(line, UI.read_syntax);
-          out += String.fromCodePoint(parseInt(hex, 16));
-          i += size;
-        } else if (next in ESCAPES) out += ESCAPES[next];
-        else throw new Unreadable(line, UI.read_syntax);
-      }
-      if (i >= text.length) throw new Unreadable(line, UI.read_quote);
-      if (text.slice(i + 1).trim()) throw new Unreadable(line, UI.read_syntax);
-      return out;
-    }
-    if (first === "'") {
-      var match = /^'((?:[^']|'')*)'\s*$/.exec(text);
-      if (!match) throw new Unreadable(line, UI.read_quote);
-      return match[1].replace(/''/g, "'");
-    }
-    if (first === "[") {
-      if (!/\]\s*$/.test(text)) throw new Unreadable(line, UI.read_syntax);
-      var inner = text.replace(/^\[|\]\s*$/g, "").trim();
-      if (!inner) return [];
-      var items = inner.match(/("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^,]+)/g) || [];
-      return items.map(function (item) { return readScalar(item.trim(), line); }).filter(function (v) { return v !== null; });
-    }
-    if ("{|>&*!%@`".indexOf(first) >= 0) throw new Unreadable(line, UI.read_syntax);
-    return /^(|~|null|Null|NULL)$/.test(text) ? null : text;
-  }
-
-  function readYaml(text) {
-    var rows = [];
-    text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/).forEach(function (line, i) {
-      var body = stripComment(line).replace(/\s+$/, "");
-      if (!body.trim()) return;
-      var indent = /^ */.exec(body)[0].length;
-      if (/^[\t\u3000\u00a0]/.test(body.slice(indent))) throw new Unreadable(i + 1, UI.read_indent);
-      rows.push({ n: i + 1, indent: indent, text: body.slice(indent) });
-    });
-    var pos = 0;
-    function isItem(row) { return row.text === "-" || row.text.slice(0, 2) === "- "; }
-    function node() { return isItem(rows[pos]) ? seq(rows[pos].indent) : map(rows[pos].indent); }
-    function seq(indent) {
-      var out = [];
-      while (pos < rows.length && rows[pos].indent === indent && isItem(rows[pos])) {
-        var row = rows[pos], rest = row.text.slice(1).replace(/^ +/, "");
-        if (!rest) {
-          pos++;
-          out.push(pos < rows.length && rows[pos].indent > indent ? node() : null);
-        } else if (KEY.test(rest)) {
-          row.indent = indent + row.text.length - rest.length;
-          row.text = rest;
-          out.push(map(row.indent));
-        } else {
-          pos++;
-          out.push(readScalar(rest, row.n));
-        }
-      }
-      return out;
-    }
-    function map(indent) {
-      var out = {}, where = {};
-      while (pos < rows.length && rows[pos].indent === indent && !isItem(rows[pos])) {
-        var row = rows[pos++], match = KEY.exec(row.text);
-        if (!match || match[1] in out) throw new Unreadable(row.n, UI.read_syntax);
-        var value = null, next = rows[pos];
-        if (match[2]) value = readScalar(match[2], row.n);
-        else if (next && (next.indent > indent || (next.indent === indent && isItem(next)))) value = node();
-        out[match[1]] = value;
-        where[match[1]] = row.n;
-      }
-      Object.defineProperty(out, "__lines", { value: where });
-      return out;
-    }
-    if (!rows.length) throw new Unreadable(1, UI.read_not_report);
-    var result = node();
-    if (pos < rows.length) throw new Unreadable(rows[pos].n, UI.read_indent);
-    return result;
   }
 
   // ------------------------------------------------------------------ filling the page from a file
@@ -630,7 +387,7 @@
     box.hidden = false;
     try {
       if (text === null) throw new Unreadable(null, UI.read_encoding);
-      fill(readYaml(text));
+      fill(files.read(text));
       box.className = "summary done";
       box.textContent = fmt(UI.opened, { name: name });
       showAll = true;
@@ -721,8 +478,8 @@
       refresh();
     } else if (action === "save") save();
     else if (target.type === "date") {
-      var text = checkDate(target.closest(".field").querySelector("[data-field]").value);
-      var week = checkWeek(topBox(RULES.week).querySelector("[data-field]").value);
+      var text = parse.checkDate(target.closest(".field").querySelector("[data-field]").value);
+      var week = parse.checkWeek(topBox(RULES.week).querySelector("[data-field]").value);
       target.value = text.date || (week.year ? monday(week.year, week.week).toISOString().slice(0, 10) : "");
       if (target.showPicker) { try { target.showPicker(); } catch (e) { /* the browser opens its own */ } }
     }
