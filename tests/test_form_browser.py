@@ -300,6 +300,16 @@ def test_a_saved_file_reopens_and_a_hand_typed_one_is_explained(browser, workspa
     assert browser.find_element(By.NAME, "trips.0.destinations").get_attribute("value") == "北京市\n广东省深圳市"
     assert browser.execute_script("return briefingForm.yaml()") == written
 
+    # Warnings read as validate's: amounts in the wrong unit (3560 meant 万元), dates far from the week.
+    _type(browser, "projects.0.funds", "150")
+    _type(browser, "week", "2023-W30")
+    warnings = browser.execute_script("return briefingForm.check()")["warnings"]
+    _, problems = validate_bytes(browser.execute_script("return briefingForm.yaml()").encode("utf-8"), "w.yaml",
+                                 load_config(config))
+    assert sorted(w["message"] for w in warnings) == sorted(p.message for p in problems) and len(problems) == 3
+    assert all(p.severity == "警告" for p in problems)
+    assert browser.execute_script("return briefingForm.save()").startswith("# 招商工作周报：南召县 2023年第30周")
+
     blank = CliRunner().invoke(cli, ["new", "--config", str(config), "方城县", "--week", "2023-W17"]).output
     filled = blank.replace("reporter:  ", "reporter: 张三").replace("\n\ntrips:", "\n\nmisc: 1\ntrips:", 1)
     assert browser.execute_script("return briefingForm.load(arguments[0], '方城县.yaml')", filled) is False

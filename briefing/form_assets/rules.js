@@ -30,7 +30,7 @@ var BriefingRules = function (MSG, limits) {
     while (point <= 0) { all = "0" + all; point++; }
     while (point > all.length) all += "0";
     var text = (all.slice(0, point).replace(/^0+(?=\d)/, "") || "0") + "." + all.slice(point);
-    return text.replace(/\.?0+$/, "") || "0";
+    return text.replace(/0+$/, "").replace(/\.$/, "");
   }
 
   function checkMoney(text) {
