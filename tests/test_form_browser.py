@@ -216,6 +216,8 @@ def test_a_wrong_entry_reads_as_validate_says(browser, workspace, tmp_path):
     _type(browser, "projects.1.project", "中药饮片 加工项目")
     _click(browser, '[data-action="save"]')
     _shot(browser, "form-errors.png")
+    browser.execute_script("document.querySelector('[name=\"trips.0.end\"]').scrollIntoView({block: 'center'})")
+    _shot(browser, "form-errors-inline.png")
     found = browser.execute_script("return briefingForm.check()")
     shown = {}
     for box in browser.find_elements(By.CSS_SELECTOR, ".field.bad"):

@@ -65,7 +65,8 @@
       }
       box.appendChild(input);
       var own = { choice: "", money: UI.money_hint }[doc.kind];
-      var hint = [own === undefined ? doc.hint : own, doc.kind === "texts" ? UI.lines : ""].filter(Boolean).join("，");
+      own = own === undefined ? doc.hint : own;
+      var hint = [own, doc.kind === "texts" && own.indexOf("行") < 0 ? UI.lines : ""].filter(Boolean).join("，");
       if (doc.example && doc.kind !== "choice") hint += (hint ? "。" : "") + fmt(UI.example, doc);
       if (hint) box.appendChild(el("div", { "class": "hint", text: hint }));
     }
