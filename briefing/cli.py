@@ -266,8 +266,7 @@ def _week_or_this(week: str | None) -> str:
 def form(config: Path, week: str | None, output: Path | None, unit: str | None) -> None:
     """生成填报页面：一个 .html 文件，县市用浏览器打开即可逐项填写周报，保存的文件可直接报送。
 
-    页面不联网、不需要安装任何软件；单位和周次已填好（不给单位时在页面上选择），
-    填错的地方当场提示，与 briefing validate 的说法一致。可以作为邮件附件发给各单位。
+    页面不联网、不需要安装任何软件；单位和周次已填好（不给单位时在页面上选择），填错的地方当场提示，与 briefing validate 的说法一致。可以作为邮件附件发给各单位。
 
     \b
     示例：
@@ -296,8 +295,7 @@ def form(config: Path, week: str | None, output: Path | None, unit: str | None) 
 def guide(config: Path, week: str | None, output: Path | None, unit: str | None) -> None:
     """生成给各单位的《填报说明》（Markdown 和 Word 两份），内容按本局的配置写，可直接转发。
 
-    说明里有两种填写方法（填报页面、记事本）、填好的示例、各项含义和报送邮箱。
-    给出单位时，示例和文件名用这个单位。
+    说明里有两种填写方法（填报页面、记事本）、填好的示例、各项含义和报送邮箱。给出单位时，示例和文件名用这个单位。
 
     \b
     示例：

@@ -19,8 +19,12 @@ from pathlib import Path
 from briefing.atomic import write_bytes, write_text
 from briefing.fielddocs import NEUTRAL_PHONE, FieldDoc, field_docs, region_name
 from briefing.form import form_file_name, mail_address
-from briefing.forms import canonical_unit
+from briefing.fmt import width
+from briefing.forms import COMMENT_COLUMN, canonical_unit
 from briefing.model import Config, week_key
+
+
+TABLE_WIDTHS = (3.0, 3.6, 1.8, 7.6)  # cm: key, name, required, explanation (A4 text width)
 
 
 @dataclass
@@ -42,56 +46,63 @@ def example_report(config: Config, unit: str, week: str) -> str:
 
     industry = config.industries[0]
     project = f"{industry}产业园项目"
-    return "\n".join([
-        f"unit: {unit}                 # 报送单位，必须和商务局名单中的名称一致",
-        f"week: {week}               # 报送周次",
-        "reporter: 李四               # 填报人",
-        f"phone: {NEUTRAL_PHONE}          # 联系电话（可不填）",
-        "",
-        "trips:                       # 领导带队外出招商，每次一条；本周没有就删掉整段",
-        "  - leader: 张三             # 带队领导",
-        "    title: 县长              # 职务",
-        f"    start: {day(0)}        # 出发日期",
-        f"    end: {day(3)}          # 返回日期（不能早于出发日期）",
-        "    destinations:            # 到访省市，每个一行",
-        "      - 北京市",
-        "      - 广东省深圳市",
-        "    companies:               # 拜访对接的企业（可不填）",
-        "      - 某某科技有限公司",
-        "    negotiated: 6            # 对接洽谈项目个数，只填数字",
-        "    summary: 与企业深入洽谈，达成初步合作意向",
-        "",
-        "events:                      # 推介会、签约仪式、考察接待，每场一条",
-        f"  - name: {region_name(config)}（深圳）招商引资推介会",
-        "    kind: 推介会             # 推介会、签约仪式、考察接待 三选一",
-        f"    date: {day(2)}",
-        "    place: 深圳市",
-        "",
-        "signings:                    # 本周签约项目，每个一条",
-        f"  - project: {project}",
-        "    investor: 某某投资有限公司",
-        f"    industry: {industry}     # 产业链，必须是商务局名单中的名称",
-        "    investment: 35.6         # 总投资（亿元）；也可写 3560万元",
-        f"    date: {day(3)}",
-        "    key: true                # 是否重点签约项目：true（是）或 false（否）",
-        "",
-        "projects:                    # 落实执行项目本周进展，每个项目一条",
-        f"  - project: {project}       # 同一项目每周名称要一致",
-        "    investor: 某某投资有限公司",
-        "    kind: 新建               # 新建 或 续建",
-        f"    origin: {config.external_label}             # {config.external_label} 或 {config.internal_label}（投资方来自哪里）",
-        "    stage: 开工              # 签约、开工、投产 三选一",
-        "    funds: 2.5               # 本周到位资金（亿元），没有填 0",
-        f"    industry: {industry}     # 可不填",
-        "    note: 主体厂房开工建设   # 备注，可不填",
-        "",
-        "highlights:                  # 经验做法、工作亮点",
-        "  - 实行“一个项目、一名领导、一个专班”推进机制",
-        "",
-        "plans:                       # 下一步工作",
-        "  - 赴长三角地区开展产业链精准招商",
-        "",
-    ])
+    rows = [
+        (f"unit: {unit}", "报送单位，必须和商务局名单中的名称一致"),
+        (f"week: {week}", "报送周次"),
+        ("reporter: 李四", "填报人"),
+        (f"phone: {NEUTRAL_PHONE}", "联系电话（可不填）"),
+        ("", ""),
+        ("trips:", "领导带队外出招商，每次一条；本周没有就删掉整段"),
+        ("  - leader: 张三", "带队领导"),
+        ("    title: 县长", "职务"),
+        (f"    start: {day(0)}", "出发日期"),
+        (f"    end: {day(3)}", "返回日期（不能早于出发日期）"),
+        ("    destinations:", "到访省市，每个一行"),
+        ("      - 北京市", ""),
+        ("      - 广东省深圳市", ""),
+        ("    companies:", "拜访对接的企业（可不填）"),
+        ("      - 某某科技有限公司", ""),
+        ("    negotiated: 6", "对接洽谈项目个数，只填数字"),
+        ("    summary: 与企业深入洽谈，达成初步合作意向", ""),
+        ("", ""),
+        ("events:", "推介会、签约仪式、考察接待，每场一条"),
+        (f"  - name: {region_name(config)}（深圳）招商引资推介会", ""),
+        ("    kind: 推介会", "推介会、签约仪式、考察接待 三选一"),
+        (f"    date: {day(2)}", ""),
+        ("    place: 深圳市", ""),
+        ("", ""),
+        ("signings:", "本周签约项目，每个一条"),
+        (f"  - project: {project}", ""),
+        ("    investor: 某某投资有限公司", ""),
+        (f"    industry: {industry}", "产业链，必须是商务局名单中的名称"),
+        ("    investment: 35.6", "总投资（亿元）；也可写 3560万元"),
+        (f"    date: {day(3)}", ""),
+        ("    key: true", "是否重点签约项目：true（是）或 false（否）"),
+        ("", ""),
+        ("projects:", "落实执行项目本周进展，每个项目一条"),
+        (f"  - project: {project}", "同一项目每周名称要一致"),
+        ("    investor: 某某投资有限公司", ""),
+        ("    kind: 新建", "新建 或 续建"),
+        (f"    origin: {config.external_label}", f"{config.external_label} 或 {config.internal_label}（投资方来自哪里）"),
+        ("    stage: 开工", "签约、开工、投产 三选一"),
+        ("    funds: 2.5", "本周到位资金（亿元），没有填 0"),
+        (f"    industry: {industry}", "可不填"),
+        ("    note: 主体厂房开工建设", "备注，可不填"),
+        ("", ""),
+        ("highlights:", "经验做法、工作亮点"),
+        ("  - 实行“一个项目、一名领导、一个专班”推进机制", ""),
+        ("", ""),
+        ("plans:", "下一步工作"),
+        ("  - 赴长三角地区开展产业链精准招商", ""),
+    ]
+    return "".join(_commented(code, comment) for code, comment in rows)
+
+
+def _commented(code: str, comment: str) -> str:
+    """One line of the example, its comment aligned by display width (CJK counts double)."""
+    if not comment:
+        return code + "\n"
+    return f"{code}{' ' * max(1, COMMENT_COLUMN - width(code))}# {comment}\n"
 
 
 def _field_rows(docs: tuple[FieldDoc, ...]) -> list[list[str]]:
@@ -158,7 +169,7 @@ def guide_blocks(config: Config, unit: str | None, week: str) -> list[Block]:
         Block("h2", "五、各项的含义"),
     ]
     docs = field_docs(config)
-    header = ["键", "名称", "是否必填", "说明"]
+    header = ["键", "名称", "要求", "说明"]
     blocks.append(Block("h3", "基本信息"))
     blocks.append(Block("table", items=[header, *_field_rows(docs)]))
     for doc in docs:
@@ -203,7 +214,7 @@ def to_docx(blocks: list[Block]) -> bytes:
     """The guide as a Word document (bytes)."""
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     document = Document()
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3"):
@@ -216,10 +227,11 @@ def to_docx(blocks: list[Block]) -> bytes:
             document.add_heading(block.text, level=int(block.kind[1]))
         elif block.kind == "p":
             document.add_paragraph(block.text)
-        elif block.kind in ("ol", "ul"):
-            style = "List Number" if block.kind == "ol" else "List Bullet"
-            for item in block.items:
-                document.add_paragraph(item, style=style)
+        elif block.kind in ("ol", "ul"):  # numbers typed in: Word's "List Number" runs on across lists
+            for number, item in enumerate(block.items, 1):
+                paragraph = document.add_paragraph(f"{number}. {item}" if block.kind == "ol" else f"• {item}")
+                paragraph.paragraph_format.left_indent = Cm(0.75)
+                paragraph.paragraph_format.first_line_indent = Cm(-0.5)
         elif block.kind == "code":
             paragraph = document.add_paragraph()
             run = paragraph.add_run(block.text.rstrip("\n"))
@@ -236,6 +248,11 @@ def to_docx(blocks: list[Block]) -> bytes:
             for row in rows:
                 for cell, text in zip(table.add_row().cells, row):
                     cell.text = text
+            table.autofit = False
+            for column, size in zip(table.columns, TABLE_WIDTHS):
+                column.width = Cm(size)  # the grid, which LibreOffice and WPS go by
+                for cell in column.cells:
+                    cell.width = Cm(size)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
