@@ -213,6 +213,9 @@ class Briefing:
     """Sum of the units' annual targets."""
     target_completion: Decimal | None = None
     """Year-to-date funds of the units that have a target, over ``target_total``."""
+    comparison: str | None = None
+    """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
+    去年同期累计数) or ``None`` (no 同比 is printed)."""
 
 
 # ---------------------------------------------------------------- folding
@@ -608,7 +611,8 @@ class Tally:
         rank_completion(rows)
 
         ytd_totals = ytd.totals()
-        previous = self._last_year(config, year, week_no)
+        comparison, previous = self._last_year(config, year, week_no)
+        growths = {name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()}
         week_signings = [(r.unit, s) for r in this_week for s in r.signings]
         return Briefing(
             config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
@@ -622,8 +626,9 @@ class Tally:
             key_signings_week=[(unit, s) for unit, s in week_signings if s.key],
             movements=moved,
             fulfilment=ytd.fulfilment(),
-            growth={name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()},
+            growth=growths,
             previous=previous,
+            comparison=comparison if any(g is not None for g in growths.values()) else None,
             time_progress=time_progress(year, week_no),
             plans=merge_plans(this_week),
             has_targets=bool(targets),
@@ -632,24 +637,32 @@ class Tally:
                                / sum(targets.values(), ZERO)) if any(targets.values()) else None,
         )
 
-    def _last_year(self, config: Config, year: int, week_no: int) -> dict[str, Decimal | None]:
-        """Last year's 到位资金 and 区外到位资金 through the same ISO week (its last week when this
-        year has a week 53): from last year's reports when they cover the year from its start,
-        else from ``baseline``, else ``None`` (never a comparison with part of a year)."""
+    def _last_year(self, config: Config, year: int, week_no: int) -> tuple[str | None, dict[str, Decimal | None]]:
+        """Where last year's 到位资金 and 区外到位资金 through the same ISO week (its last week when
+        this year has a week 53) come from, and the figures: last year's reports when they are
+        complete (:meth:`_covers_last_year`), else ``baseline``, else ``None`` (never a comparison
+        with part of a year, or with a stray file)."""
         through = min(week_no, weeks_in_year(year - 1))
-        previous = self.combined(year - 1, 1, through)
-        first = min((w for y, w in self.folds if y == year - 1), default=None)
-        if previous.reports and first is not None and first <= START_WEEKS:
-            totals = previous.totals()
-            return {"funds": totals.funds, "external_funds": totals.external_funds}
+        if self._covers_last_year(year, week_no, through):
+            totals = self.combined(year - 1, 1, through).totals()
+            return "reports", {"funds": totals.funds, "external_funds": totals.external_funds}
         for entry in config.baseline.get(year - 1, []):
             if entry.week == through:
-                return {"funds": entry.funds, "external_funds": entry.external_funds}
-        return {"funds": None, "external_funds": None}
+                return "baseline", {"funds": entry.funds, "external_funds": entry.external_funds}
+        return None, {"funds": None, "external_funds": None}
 
-
-START_WEEKS = 4
-"""Last year's reports stand for its year to date only if they begin within its first weeks."""
+    def _covers_last_year(self, year: int, week_no: int, through: int) -> bool:
+        """Whether every unit that reported in ``year`` up to ``week_no`` has a report for each
+        week 1..``through`` of the year before."""
+        reporting: set[str] = set()
+        for (y, w), part in self.folds.items():
+            if y == year and w <= week_no:
+                reporting.update(part.units)
+        for w in range(1, through + 1):
+            part = self.folds.get((year - 1, w))
+            if part is None or not reporting <= part.units.keys():
+                return False
+        return True
 
 
 def build_briefing(reports: Iterable[Report], config: Config, week: str, issue: int, date: dt.date) -> Briefing:

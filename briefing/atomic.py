@@ -1,19 +1,71 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename."""
+"""Atomic file writes (a temporary file in the same folder, then a rename), the lock file that
+guards a short read-modify-write, and careful reads of the tool's own small record files.
+
+Every failure to write becomes a :class:`BriefingError` naming the path and what to do (a
+read-only folder, a file where a folder should be, a full disk), never a traceback; the target
+is then untouched and no temporary file is left behind.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from briefing.errors import BriefingError
 
+_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "不存在",
+    errno.ELOOP: "符号链接循环",
+}
+
+
+def reason(error: OSError) -> str:
+    """Why an operating-system call failed, in Chinese where the cause is a common one."""
+    return _REASONS.get(error.errno) or error.strerror or str(error)
+
+
+def folder_problem(folder: Path, error: OSError) -> BriefingError:
+    """A Chinese message for a folder that cannot be created or written in (``folder``, or
+    the folder in which the failing call tried to create something)."""
+    blocker = _file_in_the_way(folder)
+    if error.filename and blocker is None:
+        folder = Path(os.fsdecode(error.filename)).parent
+    if str(folder) in ("", "."):
+        folder = Path.cwd()
+    if blocker is not None:
+        return BriefingError(f"{blocker} 是一个文件，不是文件夹，无法在其中保存文件。"
+                             "请把这个文件改名或移走，或换一个文件夹")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BriefingError(f"无法在文件夹 {folder} 中写入：{reason(error)}（文件夹可能是只读的）。"
+                             "请检查这个文件夹的权限（属性里去掉“只读”），或换一个可以写入的文件夹")
+    return BriefingError(f"无法在文件夹 {folder} 中写入：{reason(error)}")
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing ancestor of ``folder`` (itself included) that is not a folder."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
+
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise folder_problem(path.parent, error) from None
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
         with os.fdopen(fd, "wb") as handle:
@@ -21,12 +73,15 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except IsADirectoryError:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：已有一个同名的文件夹。请把它改名或移走") from None
     except PermissionError:
         _discard(tmp)
         raise BriefingError(f"无法写入 {path}：没有权限，或文件正被其他程序（Word、WPS、Excel 等）打开，请关闭后重试") from None
     except OSError as error:
         _discard(tmp)
-        raise BriefingError(f"无法写入 {path}：{error.strerror or error}") from None
+        raise BriefingError(f"无法写入 {path}：{reason(error)}") from None
     return path
 
 
@@ -48,6 +103,37 @@ def _discard(tmp: str) -> None:
         pass
 
 
+class Damaged(Exception):
+    """A record file that exists but cannot be used; the message says why, in Chinese."""
+
+
+def read_record(path: Path, limit: int = 4 << 20) -> bytes | None:
+    """The bytes of one of the tool's small record files, ``None`` when there is none.
+
+    Anything else at that name (a folder, a link, a device such as ``/dev/zero``, a file too
+    large to be ours, one that cannot be read) raises :class:`Damaged`: a planted or broken
+    file must not hang a command or be followed out of the workspace.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise Damaged(f"无法读取（{reason(error)}）") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Damaged("不是普通文件（可能是文件夹或快捷方式）")
+    if info.st_size > limit:
+        raise Damaged("文件大得不正常")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise Damaged(f"无法读取（{reason(error)}）") from None
+    if len(data) > limit:
+        raise Damaged("文件大得不正常")
+    return data
+
+
 class FileLock:
     """A cross-platform lock file (``O_CREAT | O_EXCL``) held for a short read-modify-write."""
 
@@ -57,27 +143,43 @@ class FileLock:
     def __enter__(self) -> "FileLock":
         import time
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise folder_problem(self.path.parent, error) from None
         deadline = time.monotonic() + self.timeout
         while True:
             try:
                 os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
                 return self
             except FileExistsError:
-                if self._is_stale():  # left behind by a crash long ago
-                    _discard(str(self.path))
+                if self._is_stale():  # left behind by a crash long ago, or not a lock of ours
+                    self._take_over()
                     continue
                 if time.monotonic() > deadline:
-                    raise BriefingError(f"另一个 briefing 命令正在使用这个工作目录（{self.path}），请等它结束后再试") from None
+                    raise BriefingError(f"另一个 briefing 命令正在使用这个工作目录（{self.path}），请等它结束后再试；"
+                                        "如果确定没有在运行，删除这个文件后重试") from None
                 time.sleep(0.05)
+            except OSError as error:
+                raise folder_problem(self.path.parent, error) from None
 
     def _is_stale(self) -> bool:
         import time
 
         try:
-            return time.time() - self.path.stat().st_mtime > self.stale
+            info = os.lstat(self.path)
         except OSError:
             return False
+        # a lock is an empty regular file made by os.open above; a link or folder is planted
+        return not stat.S_ISREG(info.st_mode) or time.time() - info.st_mtime > self.stale
+
+    def _take_over(self) -> None:
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            raise BriefingError(f"{self.path} 不是本程序的锁文件，也无法删除。请手工删除它后重试") from None
 
     def __exit__(self, *exc: object) -> None:
         _discard(str(self.path))

@@ -11,9 +11,9 @@ from briefing.aggregate import Briefing, Tally
 from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.model import parse_week, week_key
-from briefing.numbering import issue_number, record_build, weeks_with_issue
-from briefing.workspace import (Loaded, Workspace, find_reports, guess_unit_week, load_cached, load_reports,
-                                no_gc_pauses)
+from briefing.numbering import issue_number, record_build, reserve, weeks_with_issue
+from briefing.workspace import (Loaded, Workspace, entries_folder, find_reports, guess_unit_week, load_cached,
+                                load_reports, no_gc_pauses)
 
 FORMATS = ("md", "docx", "xlsx", "pdf")
 DEFAULT_FORMATS = ("md", "docx", "xlsx")
@@ -22,16 +22,23 @@ DEFAULT_FORMATS = ("md", "docx", "xlsx")
 def load_entries(ws: Workspace, sink=None, use_cache: bool = True) -> Loaded:
     """Load and validate every report under the workspace's entries folder (see
     :func:`~briefing.workspace.load_reports` for ``sink``)."""
+    entries_folder(ws.entries)
     if not ws.entries.is_dir():
         raise BriefingError(f"找不到报告文件夹 {ws.entries}。各单位的报告应放在这里（可按周分子文件夹）", exit_code=2)
-    files = find_reports([ws.entries])
+    found = find_reports([ws.entries], ws.root)
     if sink is None:
-        return load_reports(files, ws.config)
-    return load_cached(files, ws.config, ws.config_path, sink, use_cache)
+        loaded = load_reports(found.files, ws.config)
+    else:
+        loaded = load_cached(found.files, ws.config, ws.config_path, sink, use_cache)
+    loaded.add_unread(found.problems)
+    return loaded
 
 
 def refuse_errors(loaded: Loaded) -> None:
     """Stop (exit 1) with every problem listed when any report has an error."""
+    if loaded.unread:
+        raise BriefingError(f"有 {len(loaded.unread)} 处文件或文件夹无法读取（见上），其中的报告没有统计，未生成简报。"
+                            "请处理后重试", loaded.problems)
     if loaded.errors:
         raise BriefingError(
             f"有 {loaded.bad_files} 个报告文件有错误（共 {len(loaded.errors)} 处），未生成简报。请先按上面的提示修改",
@@ -67,15 +74,22 @@ def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
 
     Reports stream into a :class:`Tally`; only the briefing week's reports are kept whole.
     Errors in reports the briefing does not use (later weeks, earlier years) do not stop it;
-    they and any warnings are passed to ``note``, one line each.
+    they and any warnings are passed to ``note``, one line each.  The issue number is the one
+    the week would get now; :func:`build` reserves it (see :func:`briefing.numbering.reserve`).
     """
+    tally, week = gather(ws, week, issue, use_cache, note)
+    return briefing_of(ws, tally, week, issue_number(ws.state, week, issue), date, note)
+
+
+def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, note: Note) -> tuple[Tally, str]:
+    """Every report folded into a :class:`Tally`, checked as :func:`compute` says; and the week."""
     week = normalise_week(week) if week else None
     tally = Tally(week)
     loaded = load_entries(ws, sink=tally, use_cache=use_cache)
     if week is None:
         week = tally.latest_week()
     blocking, elsewhere = _errors_by_relevance(loaded, ws, week)
-    refuse_errors(Loaded(problems=blocking))
+    refuse_errors(Loaded(problems=blocking, unread=loaded.unread))
     for problem in loaded.problems:
         if not problem.is_error:
             note(str(problem))
@@ -94,7 +108,11 @@ def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
     if issue is not None:
         for other in weeks_with_issue(ws.state, week, issue):
             note(f"注意：第{issue}期已经用于 {other} 的简报，现在 {week} 也标为第{issue}期")
-    number = issue_number(ws.state, week, issue, record=False)
+    return tally, week
+
+
+def briefing_of(ws: Workspace, tally: Tally, week: str, number: int, date: dt.date | None, note: Note) -> Briefing:
+    """The :class:`Briefing` of ``week`` from a gathered ``tally``, as issue ``number``."""
     b = tally.briefing(ws.config, week, number, date or dt.date.today())
     reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
     if reported * 2 < units:
@@ -109,8 +127,8 @@ def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: str | None) -> tup
     if not errors or week is None:
         return errors, []
     year, number = week_key(week)
-    relevant: dict[str, bool] = {}
-    for path in {p.path for p in errors}:
+    relevant: dict[str, bool] = {p.path: True for p in loaded.unread}  # unread: its week is unknown
+    for path in {p.path for p in errors} - relevant.keys():
         _, file_week = guess_unit_week(path, ws.config)
         if file_week is None:
             relevant[path] = True
@@ -126,31 +144,31 @@ def output_name(b: Briefing, ext: str) -> str:
     return f"{title}-{b.week}.{ext}"
 
 
-def _markdown(b: Briefing, ws: Workspace) -> bytes:
+def _markdown(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.render import render_markdown
 
     return render_markdown(b, ws.templates).encode("utf-8")
 
 
-def _docx(b: Briefing, ws: Workspace) -> bytes:
+def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
     from briefing.word import render_docx
 
     return render_docx(b, ws.templates)
 
 
-def _pdf(b: Briefing, ws: Workspace) -> bytes:
+def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.word import docx_to_pdf
 
-    return docx_to_pdf(_docx(b, ws))
+    return docx_to_pdf(_docx(b, ws), note=note)
 
 
-def _xlsx(b: Briefing, ws: Workspace) -> bytes:
+def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.excel import render_xlsx
 
     return render_xlsx(b)
 
 
-RENDERERS: dict[str, Callable[[Briefing, Workspace], bytes]] = {
+RENDERERS: dict[str, Callable[[Briefing, Workspace, Note], bytes]] = {
     "md": _markdown, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
 
 
@@ -166,11 +184,10 @@ def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None 
 
 
 def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
-    b = compute(ws, week, issue, date, use_cache, note)
-    written = []
-    for ext in formats or DEFAULT_FORMATS:
-        data = RENDERERS[ext](b, ws)
-        written.append(write_bytes(ws.output / output_name(b, ext), data))
-    issue_number(ws.state, b.week, b.issue)
+    tally, week = gather(ws, week, issue, use_cache, note)
+    with reserve(ws.state, week, issue) as number:  # given back if anything below fails
+        b = briefing_of(ws, tally, week, number, date, note)
+        editions = [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
+        written = [write_bytes(ws.output / output_name(b, ext), data) for ext, data in editions]
     record_build(ws.state, b.week)
     return written

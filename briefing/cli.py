@@ -65,8 +65,17 @@ class BriefingGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已取消。", err=True)
             ctx.exit(130)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
+        except OSError as error:  # a folder or file the command needs cannot be used: say which
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            from briefing.atomic import reason
+
+            where = error.filename or "工作目录中的文件"
+            click.secho(f"错误：无法使用 {where}：{reason(error)}。请检查它是否存在、是否只读或正被其他程序占用，"
+                        "处理后重新运行", fg="red", err=True)
+            ctx.exit(1)
         except Exception as error:  # a bug, not the user's mistake: keep it to one line
             if os.environ.get("BRIEFING_DEBUG"):
                 raise
@@ -115,14 +124,21 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import Discard, find_reports, load_cached, load_config
+    from briefing.workspace import Discard, entries_folder, find_reports, load_cached, load_config
 
     settings = load_config(config)
-    targets = list(paths) or [config.parent / "entries"]
-    files = find_reports(targets)
-    loaded = load_cached(files, settings, config, Discard())
+    entries = config.parent / "entries"
+    if not paths:
+        entries_folder(entries)
+    found = find_reports(list(paths) or [entries], config.parent)
+    loaded = load_cached(found.files, settings, config, Discard())
+    loaded.add_unread(found.problems)
     for problem in loaded.problems:
         click.echo(str(problem))
+    if loaded.unread:
+        raise BriefingError(f"有 {len(loaded.unread)} 处文件或文件夹无法读取（见上），其中的报告没有检查；"
+                            f"其余 {loaded.files} 个文件中 {loaded.bad_files - len({p.path for p in loaded.unread})} 个有错误。"
+                            "请处理后重新检查")
     if loaded.errors:
         raise BriefingError(f"检查了 {loaded.files} 个文件，其中 {loaded.bad_files} 个有错误（共 {len(loaded.errors)} 处）")
     if not loaded.files:
@@ -336,11 +352,18 @@ def schema(config: Path, output: Path | None) -> None:
               help="报告文件夹，默认是配置文件旁的 entries")
 @click.option("--imap", "use_imap", is_flag=True, help="从 briefing.yaml 中 mail.imap 设置的邮箱收取新邮件")
 @click.option("--reply", is_flag=True, help="给每位发件人发送回执（用 mail.smtp 的设置）")
+@click.option("--vouch", "vouched", multiple=True, type=click.Path(path_type=Path), metavar="邮件.eml",
+              help="经办人已核实、担保可信的一封邮件（可多次使用）：其中转发的原邮件，按原发件人判断报送单位")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path), metavar="[邮件文件或文件夹]...")
-def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sources: tuple[Path, ...]) -> None:
+def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouched: tuple[Path, ...],
+           sources: tuple[Path, ...]) -> None:
     """导入各单位用电子邮件报送的报告：取出 .yaml 附件，检查后按内容存入 entries/周次/单位.yaml。
 
     可以给出 .eml 邮件文件、mbox 邮箱文件或 Maildir 邮件文件夹；用 --imap 直接收取邮箱。
+
+    报告只认邮件本身的发件人：发件邮箱须在 briefing.yaml 的 senders 中登记为该单位的报送邮箱，
+    转发邮件里原发件人的地址不算（谁都能伪造）。别人转给您、您已向报送单位核实过的邮件，
+    存成 .eml 文件后用 --vouch 导入：这时按转发的原邮件的发件人判断单位，导入记录中注明经办人担保。
 
     每封邮件的原件都保存在 archive/mail/，结果记入 .briefing/ingest.jsonl；同样的邮件导入两次不会重复入库。
 
@@ -352,11 +375,12 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sour
       briefing ingest 收件箱.mbox
       briefing ingest D:\\邮件\\呼图壁县第17周.eml
       briefing ingest --imap --reply
+      briefing ingest --vouch 转发的呼图壁县周报.eml
     """
     from briefing.ingest import password_for, run, summary
     from briefing.workspace import open_workspace
 
-    if not sources and not use_imap:
+    if not sources and not use_imap and not vouched:
         raise BriefingError("请指定要导入的邮件文件、mbox 文件或 Maildir 文件夹，或用 --imap 从邮箱收取", exit_code=2)
     ws = open_workspace(config, entries)
     ask = (lambda label: click.prompt(label, hide_input=True, err=True)) if sys.stdin.isatty() else None
@@ -364,7 +388,7 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, sour
     imap_password = password_for(mail.imap, ask) if use_imap and mail.imap else None
     smtp_password = password_for(mail.smtp, ask) if reply and mail.smtp and mail.smtp.user else None
     result = run(ws, sources, use_imap=use_imap, imap_password=imap_password, reply=reply,
-                 smtp_password=smtp_password, progress=_progress)
+                 smtp_password=smtp_password, progress=_progress, vouched=vouched)
     for warning in result.warnings:
         click.secho(f"注意：{warning}", fg="yellow", err=True)
     click.echo(summary(result))
@@ -391,6 +415,8 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 
     result = week_status(open_workspace(config), normalise_week(week) if week else None)
     if missing:
+        for line in result.unread:  # the list may be incomplete: say why, apart from the list
+            click.secho(line, fg="yellow", err=True)
         for unit in result.missing:
             click.echo(unit)
     else:

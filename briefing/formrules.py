@@ -22,14 +22,18 @@ from typing import Any, Callable
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from briefing.load import _UNWRITABLE as UNWRITABLE  # characters a report may not carry (see load.py)
 from briefing.load import Document, parse_bytes
 from briefing.messages import problems_from_errors
 from briefing.model import (
     MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_DECIMALS,
     MAX_YEAR,
     MIN_YEAR,
     Config,
     Report,
+    current_week,
     parse_count,
     parse_date,
     parse_flag,
@@ -66,6 +70,7 @@ PARSER_PROBES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "money.invalid": (parse_money, "abc"),
     "money.not_finite": (parse_money, "NaN"),
     "money.too_large": (parse_money, "1e9"),
+    "money.decimals": (parse_money, "1.12345678901"),
     "money.negative": (parse_money, "-1"),
     "money.cn_comma": (parse_money, "1，2"),
     "money.decimal_comma": (parse_money, "35,6"),
@@ -75,6 +80,8 @@ PARSER_PROBES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "count.unit": (parse_count, "6个"),
     "count.negative": (parse_count, "-1"),
     "count.invalid": (parse_count, "abc"),
+    "count.huge": (parse_count, "1234567890"),
+    "count.too_large": (parse_count, "1001"),
     "date.empty": (parse_date, None),
     "date.invalid_day": (parse_date, "2023-02-30"),
     "date.format": (parse_date, "abc"),
@@ -102,6 +109,19 @@ def _context(key: str) -> dict:
     except PydanticCustomError as error:
         return error.context or {}
     raise ProbeFailed(key)
+
+
+def _hint(parser: Callable[[Any], Any], value: str) -> str:
+    try:
+        parser(value)
+    except PydanticCustomError as error:
+        return (error.context or {})["hint"]
+    raise ProbeFailed(f"{parser.__name__}({value!r}) no longer fails")
+
+
+def _js_pattern(pattern: str) -> str:
+    """A character-class pattern for ``new RegExp`` in JSON: non-ASCII as ``\\uXXXX`` escapes."""
+    return "".join(c if c.isascii() and c.isprintable() else f"\\u{ord(c):04x}" for c in pattern)
 
 
 def flag_words() -> dict[str, list[str]]:
@@ -160,7 +180,7 @@ def _template(text: str, values: dict[str, str]) -> str:
 
 def _warnings(config: Config) -> dict[str, str]:
     """The plausibility warnings of ``validate`` (large amounts, dates far from the week)."""
-    funds, investment = LARGE_FUNDS + 23, LARGE_INVESTMENT * 1000 + 4567   # 万元 / 元 suggested
+    funds, investment = LARGE_FUNDS + 23, LARGE_INVESTMENT + 234   # "如果是万元"
     data = _base(config)
     data["projects"][0]["funds"] = str(funds)
     data["signings"][0]["investment"] = str(investment)
@@ -175,8 +195,8 @@ def _warnings(config: Config) -> dict[str, str]:
             found["warn.funds"] = _template(problem.message.replace(f"“{funds}万元”", "“{amount}{unit}”")
                                             .replace("如果是万元", "如果是{unit}"), {"amount": str(funds)})
         elif problem.message.startswith("总投资"):
-            found["warn.investment"] = _template(problem.message.replace(f"“{investment}元”", "“{amount}{unit}”")
-                                                 .replace("如果是元", "如果是{unit}"), {"amount": str(investment)})
+            found["warn.investment"] = _template(problem.message.replace(f"“{investment}万元”", "“{amount}{unit}”")
+                                                 .replace("如果是万元", "如果是{unit}"), {"amount": str(investment)})
         else:
             found["warn.dates"] = _template(problem.message, {"week": data["week"]})
     if len(found) != 3:
@@ -203,9 +223,11 @@ def _yaml(data: Any, indent: str = "") -> str:
 # The placeholders form.js fills in, per message; a message with any other is a check the form
 # does not know yet (ProbeFailed tells which, so the JavaScript is taught it, not left to show "{x}").
 FILLED = {
-    "money.invalid": {"value"}, "money.not_finite": {"value"}, "money.too_large": {"value"},
+    "money.invalid": {"value"}, "money.not_finite": {"value"}, "money.too_large": {"value", "hint"},
     "money.negative": {"value"}, "money.cn_comma": {"value"}, "money.decimal_comma": {"value"},
     "money.comma": {"value"}, "money.unit": {"unit", "hint"}, "count.unit": {"value", "number"},
+    "money.too_large.bare": {"value"}, "money.decimals": {"value"}, "count.huge": {"value"},
+    "count.too_large": {"value", "limit"}, "week.future": {"week", "now"},
     "count.negative": {"value"}, "count.invalid": {"value"}, "date.invalid_day": {"value"},
     "date.format": {"value"}, "week.format": {"value"}, "week.year": {"year"}, "week.number": {"year", "week", "last"},
     "flag.invalid": {"value"}, "trip.end_before_start": {"end", "start"}, "trip.one_place": {"value"},
@@ -226,6 +248,8 @@ def catalogue(config: Config) -> dict[str, Any]:
     """Every message the form may show, as ``{name}`` templates, plus the limits it checks."""
     messages = {key: _parser_template(key) for key in PARSER_PROBES}
     messages["money.unit.foreign"] = _context("money.unit")["hint"]
+    messages["money.too_large.check"] = _context("money.too_large")["hint"]
+    messages["money.too_large.bare"] = _template(_hint(parse_money, "1234567890"), {"value": "1234567890"})
     reporter = _one(config, lambda d: d.update(reporter=None), "named")
     if not reporter.endswith(messages["text.empty"]):
         raise ProbeFailed(reporter)
@@ -247,6 +271,9 @@ def catalogue(config: Config) -> dict[str, Any]:
         {"value": "甲 项目", "first": "1", "second": "2"})
     # Values the form cannot produce but may find in a reopened file: no suggestion, all choices.
     nothing_alike = "※"
+    messages["week.future"] = _template(_body(
+        _one(config, lambda d: d.update(week="2200-W01"), "week.future"), named, "week", "报送周次（ISO 周）"),
+        {"week": "2200-W01", "now": current_week()})
     messages["choice.empty"] = _template(_body(
         _one(config, lambda d: d["projects"][0].update(kind=None), "choice.empty"), named, "kind", "项目类型"),
         {"choices": "新建、续建"})
@@ -269,5 +296,6 @@ def catalogue(config: Config) -> dict[str, Any]:
         "rules": RULES,
         "limits": {"maxAmount": str(MAX_AMOUNT), "largeFunds": LARGE_FUNDS, "largeInvestment": LARGE_INVESTMENT,
                    "yuan": 1_000_000,
-                   "minYear": MIN_YEAR, "maxYear": MAX_YEAR},
+                   "minYear": MIN_YEAR, "maxYear": MAX_YEAR, "maxDecimals": MAX_DECIMALS, "maxCount": MAX_COUNT,
+                   "unwritable": _js_pattern(UNWRITABLE.pattern)},
     }

@@ -10,6 +10,8 @@ What ingest keeps, all inside the workspace root (the folder of ``briefing.yaml`
                                                 arrived after a newer one
     archive/quarantine/<sha16>-<part>.yaml      reports from senders not allowed for the unit
     archive/rejected/<sha16>-<part>.yaml        reports with errors
+    archive/pending/<sha16>-<part>.yaml         reports held back because the file they would
+                                                replace holds another unit's or week's report
     .briefing/ingest.jsonl                      the ingest log: one JSON object a line
     .briefing/ingest.lock                       present while an ingest runs
     .briefing/imap.json                         IMAP UIDs already handled (see briefing.imap)
@@ -21,6 +23,21 @@ sources are given in, and a message already logged is skipped, so a second run o
 sources changes nothing, not even the log.  A report is written (entries, history) before
 its log line, and the log line before an IMAP message is flagged, so a crash at any point is
 repaired by running again.
+
+Who may report for a unit is decided by the message's own From only (the address the mail
+provider checked), never by the From of a forwarded message inside it, which anyone can write.
+A clerk who has checked a saved mail vouches for it (``--vouch``): then the author of a
+forwarded message counts as its sender, and the log says so.
+
+Before a message is parsed for the first time a ``reading``/``started`` line is logged, and
+``reading``/``read`` once it is parsed.  A message whose ``started`` has no ``read`` killed
+or stalled an earlier run while being parsed: it is logged as ``interrupted`` and never
+parsed again, so the next run (by IMAP too) gets past it.  (Bounds on the message, see
+:mod:`briefing.mail`, should make this never happen.)
+
+A file in ``entries`` is moved or replaced only after its own ``unit`` and ``week`` were read
+and found to be the incoming report's: a file saved by hand under another unit's name holds
+the incoming report back (``held``) with an error naming the file.
 """
 
 from __future__ import annotations
@@ -42,8 +59,8 @@ from briefing.atomic import write_bytes
 from briefing.errors import BriefingError, Problem
 from briefing.fmt import pad, width
 from briefing.load import parse_bytes
-from briefing.mail import Incoming, Letter, Part, open_sources, read_letter
-from briefing.model import Report, parse_week
+from briefing.mail import Incoming, Letter, Part, open_sources, open_vouched, read_letter
+from briefing.model import Report, parse_week, week_key
 from briefing.workspace import REPORT_SUFFIXES, Workspace, validate_document
 
 LOG_NAME = "ingest.jsonl"
@@ -57,8 +74,14 @@ REJECTED = "rejected"
 QUARANTINED = "quarantined"
 DUPLICATE = "duplicate"
 EMPTY = "empty"
+HELD = "held"
+INTERRUPTED = "interrupted"
 SENT = "sent"
 FAILED = "failed"
+READING = "reading"
+"""The ``kind`` of the lines that bracket parsing a message: outcome ``started``, then ``read``."""
+STARTED = "started"
+READ = "read"
 
 OUTCOME_LABELS = {
     ACCEPTED: "已入库",
@@ -68,12 +91,15 @@ OUTCOME_LABELS = {
     QUARANTINED: "已隔离",
     DUPLICATE: "重复",
     EMPTY: "无报告",
+    HELD: "待处理",
+    INTERRUPTED: "读取中断",
     SENT: "回执已发",
     FAILED: "回执失败",
 }
 # A message logged with one of these is done; rejected and quarantined ones are looked at
-# again when read again (after the clerk adds a sender or a unit, they go through).
-FINAL = frozenset((ACCEPTED, REPLACED, SUPERSEDED, DUPLICATE, EMPTY))
+# again when read again (after the clerk adds a sender or a unit, they go through; a held one
+# once the clerk has fixed the file in its way).  An interrupted one is never parsed again.
+FINAL = frozenset((ACCEPTED, REPLACED, SUPERSEDED, DUPLICATE, EMPTY, INTERRUPTED))
 _TAKEN = frozenset((ACCEPTED, REPLACED, SUPERSEDED, DUPLICATE))
 
 
@@ -85,12 +111,14 @@ class LogRecord:
     """One line of the ingest log (``.briefing/ingest.jsonl``).
 
     ``kind`` is ``report`` (one attachment of a message), ``message`` (the message as a whole:
-    unreadable, a duplicate, or without a report) or ``receipt`` (a receipt sent or not).
+    unreadable, a duplicate, or without a report), ``receipt`` (a receipt sent or not), or
+    ``reading`` (parsing a message started or ended; see :func:`read_log`).
     """
 
     kind: str
     outcome: str
-    """accepted, replaced, superseded, rejected, quarantined, duplicate, empty; sent, failed."""
+    """accepted, replaced, superseded, rejected, quarantined, duplicate, empty, held,
+    interrupted; sent, failed; started, read."""
     time: str
     """When the line was written (ISO 8601 with microseconds, local time with offset)."""
     seq: int
@@ -125,6 +153,8 @@ class LogRecord:
     """The archived message this one duplicates (same Message-ID and sender)."""
     to: str | None = None
     """Receipts: the address it was sent to."""
+    vouched: bool = False
+    """The clerk vouched for the message (``--vouch``)."""
 
     @property
     def when(self) -> dt.datetime:
@@ -160,8 +190,9 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def read_log(state: str | os.PathLike) -> list[LogRecord]:
-    """Every record of the ingest log in ``state`` (the workspace's ``.briefing``), oldest first.
+def read_log(state: str | os.PathLike, reading: bool = False) -> list[LogRecord]:
+    """Every record of the ingest log in ``state`` (the workspace's ``.briefing``), oldest first;
+    the ``reading`` lines only when asked for.
 
     Lines that are not complete JSON (a crash while writing) are skipped.
     """
@@ -176,9 +207,11 @@ def read_log(state: str | os.PathLike) -> list[LogRecord]:
     for line in text.splitlines():
         try:
             data = json.loads(line)
-            records.append(LogRecord(**{k: v for k, v in data.items() if k in _FIELDS}))
+            record = LogRecord(**{k: v for k, v in data.items() if k in _FIELDS})
         except (ValueError, TypeError, AttributeError):
             continue
+        if reading or record.kind != READING:
+            records.append(record)
     return records
 
 
@@ -251,6 +284,14 @@ def file_safe(name: str) -> str:
     return f"_{text}" if text.lower() in _RESERVED else text
 
 
+def week_text(week: str | None) -> str:
+    """``2023-W17`` → ``2023年第17周``."""
+    if not week:
+        return ""
+    year, number = week_key(week)
+    return f"{year}年第{number}周"
+
+
 def _problem_line(problem: Problem) -> str:
     severity = "" if problem.is_error else f"（{problem.severity}）"
     return f"第{problem.line}行第{problem.col}列{severity}：{problem.message}"
@@ -265,6 +306,15 @@ def record_count(report: Report) -> int:
 class _Version:
     order: tuple
     when: dt.datetime
+
+
+class _Conflict(Exception):
+    """A file in entries that may not be moved: it holds another unit's or week's report, or
+    its unit and week cannot be read."""
+
+    def __init__(self, path: str, unit: str | None, week: str | None):
+        super().__init__(path)
+        self.path, self.unit, self.week = path, unit, week
 
 
 class _RunLock:
@@ -345,17 +395,21 @@ class Ingest:
 
     def _load_log(self) -> None:
         self.by_sha: dict[str, list[LogRecord]] = {}
+        self.reading: dict[str, LogRecord] = {}  # sha → its last reading line
         self.message_ids: dict[tuple[str, str | None], LogRecord] = {}
         self.versions: dict[tuple[str, str], dict[str, _Version]] = {}
         self.seq = 0
-        for record in read_log(self.state):
+        for record in read_log(self.state, reading=True):
             self._index(record)
 
     def _index(self, record: LogRecord) -> None:
         if record.kind == "receipt":
             return
-        self.by_sha.setdefault(record.sha256, []).append(record)
         self.seq = max(self.seq, record.seq)
+        if record.kind == READING:
+            self.reading[record.sha256] = record
+            return
+        self.by_sha.setdefault(record.sha256, []).append(record)
         if record.message_id and record.outcome in FINAL:
             self.message_ids.setdefault((record.message_id, record.sender), record)
         if record.outcome in _TAKEN and record.report_sha256 and record.unit and record.week:
@@ -405,9 +459,8 @@ class Ingest:
         stamp = when.strftime("%Y%m%d-%H%M%S") if when and when.year > 1970 else "无日期"  # sender's clock
         return self.archive / "history" / week / f"{file_safe(unit)}-{stamp}-{digest[:8]}.yaml"
 
-    def _mail_path(self, letter: Letter, arrived: dt.datetime) -> Path:
-        when = letter.date or arrived
-        return self.archive / "mail" / f"{when.year:04d}-{when.month:02d}" / f"{letter.sha256[:16]}.eml"
+    def _mail_path(self, sha: str, when: dt.datetime) -> Path:
+        return self.archive / "mail" / f"{when.year:04d}-{when.month:02d}" / f"{sha[:16]}.eml"
 
     def _keep(self, path: Path, data: bytes) -> Path:
         """Write ``data`` unless the file already holds it (every kept name is content-derived)."""
@@ -433,27 +486,43 @@ class Ingest:
         if prior and all(r.outcome in FINAL for r in prior):
             handled.skipped = True
             return handled
+        mark = self.reading.get(sha)
+        first = prior[0] if prior else mark
+        if first is None:
+            self.seq += 1
+        seq = first.seq if first else self.seq
+        arrived = first.arrived if first else iso_time(incoming.arrived or self.now())
+        base = dict(time=self.now().isoformat(), seq=seq, sha256=sha, message=prior[0].message if prior else "",
+                    source=incoming.origin, arrived=arrived)
+        if not prior and mark is not None and mark.outcome == STARTED:
+            handled.records = [self._interrupted(raw, base)]
+            return handled
+        if first is None:  # a trace before the parser runs, in case it never returns
+            self._append([LogRecord(kind=READING, outcome=STARTED, **base)])
         letter = read_letter(raw, self.limit)
         handled.letter = letter
-        if prior:
-            first = prior[0]
-            seq, message = first.seq, first.message
-            arrived = first.arrived
-        else:
-            self.seq += 1
-            seq = self.seq
-            arrived_at = incoming.arrived or self.now()
-            arrived = iso_time(arrived_at)
-            message = self.rel(self._mail_path(letter, arrived_at))
+        if first is None:
+            self._append([LogRecord(kind=READING, outcome=READ, **base)])
+        message = base["message"] or self.rel(self._mail_path(sha, letter.date or _parse_time(arrived) or self.now()))
         self._keep(self.root / message, raw)
-        base = dict(time=self.now().isoformat(), seq=seq, sha256=sha, message=message, source=incoming.origin,
-                    message_id=letter.message_id, date=iso_time(letter.date), arrived=arrived,
-                    sender=letter.sender, subject=letter.subject)
-        handled.records = self._judge_message(letter, base, prior)
+        base.update(time=self.now().isoformat(), message=message, message_id=letter.message_id,
+                    date=iso_time(letter.date), sender=letter.sender, subject=letter.subject)
+        handled.records = self._judge_message(letter, base, prior, incoming.vouched)
         handled.skipped = bool(prior) and not handled.records  # looked at again: nothing changed
         return handled
 
-    def _judge_message(self, letter: Letter, base: dict, prior: list[LogRecord]) -> list[LogRecord]:
+    def _interrupted(self, raw: bytes, base: dict) -> LogRecord:
+        """The record of a message that an earlier run started to parse and never finished."""
+        message = self.rel(self._mail_path(base["sha256"], _parse_time(base["arrived"]) or self.now()))
+        self._keep(self.root / message, raw)
+        record = LogRecord(kind="message", outcome=INTERRUPTED, errors=[
+            "上次导入读取这封邮件时程序中断了（可能是这封邮件格式异常，读取时卡住）。为免再次卡住，这封邮件不再读取，"
+            f"其中的报告没有导入。原件保存在 {message}；如果这是正常的报送邮件，请联系发件单位重新发送"],
+            **{**base, "message": message})
+        self._append([record])
+        return record
+
+    def _judge_message(self, letter: Letter, base: dict, prior: list[LogRecord], vouched: bool) -> list[LogRecord]:
         """Judge, store and log (one line as each outcome is settled); return the new records."""
         whole = [r for r in prior if r.kind == "message"]
         record = None
@@ -462,9 +531,10 @@ class Ingest:
             if whole and _same(whole[-1], record):
                 return []
         twin = self.message_ids.get((letter.message_id, letter.sender)) if letter.message_id else None
-        if record is None and twin is not None and twin.sha256 != letter.sha256:
+        if record is None and twin is not None and twin.sha256 != letter.sha256 and self._same_content(twin, letter):
             record = LogRecord(kind="message", outcome=DUPLICATE, duplicate_of=twin.message, notes=[
-                f"与第 {twin.seq} 封收到的邮件（主题“{twin.subject}”）是同一封（Message-ID 相同），未改动"], **base)
+                f"与第 {twin.seq} 封收到的邮件（主题“{twin.subject}”）是同一封（Message-ID 相同，附件内容也相同），未改动"],
+                **base)
         if record is None and not letter.parts:
             notes = [f"附件“{name}”不是 .yaml 报告文件" for name in letter.others] or ["邮件中没有附件"]
             record = LogRecord(kind="message", outcome=EMPTY, notes=notes + self._defects(letter), **base)
@@ -477,12 +547,21 @@ class Ingest:
             last = done.get(part.index)
             if last is not None and last.outcome in FINAL:
                 continue
-            record = self._judge_part(letter, part, base)
+            record = self._judge_part(letter, part, base, vouched)
             if last is not None and _same(last, record):
                 continue
             self._append([record])
             records.append(record)
         return records
+
+    def _same_content(self, twin: LogRecord, letter: Letter) -> bool:
+        """Whether ``letter`` carries what the archived message ``twin`` carried: the same
+        Message-ID alone is no proof (a client may reuse it for a mail it sends again)."""
+        try:
+            raw = (self.root / twin.message).read_bytes()
+        except OSError:
+            return False
+        return read_letter(raw, self.limit).content() == letter.content()
 
     @staticmethod
     def _defects(letter: Letter) -> list[str]:
@@ -494,28 +573,36 @@ class Ingest:
             return None
         return [unit for unit in self.config.unit_names if sender and sender in self.senders.get(unit, ())]
 
-    def _judge_part(self, letter: Letter, part: Part, base: dict) -> LogRecord:
+    def _judge_part(self, letter: Letter, part: Part, base: dict, vouched: bool = False) -> LogRecord:
         record = LogRecord(kind="report", outcome=REJECTED, part=part.index, attachment=part.name,
-                           notes=list(part.notes) + self._defects(letter), **base)
-        allowed = self.allowed_units(letter.sender)
-        if allowed is not None and part.forwarded and part.forwarded != letter.sender:
-            # a forward: the original author's address counts too (the bureau's own clerk, or a
-            # colleague, forwarding a unit's mail); a From header is as easy to forge either way
-            extra = [u for u in self.allowed_units(part.forwarded) or [] if u not in allowed]
-            if extra:
-                record.notes.append(f"转发的原邮件发件人 {part.forwarded} 登记为{'、'.join(extra)}的报送邮箱")
-            allowed = allowed + extra
+                           notes=list(part.notes) + self._defects(letter), vouched=vouched, **base)
+        # Only the message's own From was checked by the mail provider; the From of a forwarded
+        # message counts only when the clerk vouches for the mail.
+        inner = vouched and part.forwarded is not None
+        author = (part.forwarded or None) if inner else letter.sender
+        who = ("转发的原邮件发件人 " if inner else "发件人 ") + (author or "（无法识别）")
+        if vouched:
+            record.notes.append(f"经办人用 --vouch 确认此邮件可信，按{who}判断报送单位")
+        allowed = self.allowed_units(author)
+        if allowed == [] and not vouched and part.forwarded:
+            registered = self.allowed_units(part.forwarded)
+            if registered:
+                record.notes.append(f"转发的原邮件发件人 {part.forwarded} 登记为{'、'.join(registered)}的报送邮箱；"
+                                    f"如已核实这封邮件确实来自该单位，可用 briefing ingest --vouch {record.message} 导入")
         report, doc = None, None
         if part.data is not None:
             doc = parse_bytes(part.data, part.name)
             report = validate_document(doc, self.config)
             record.unit, record.week = (report.unit, report.week) if report else self._guess(doc.data)
+        if allowed is not None and not author:
+            record.errors = [("转发的原邮件" if inner else "邮件") + "的发件人无法确认（没有发件人、有多个发件人或地址不规范），"
+                             "报告未入库"]
+            return self._set_aside(record, part, "quarantine", QUARANTINED)
         if allowed is not None and not allowed:
-            who = letter.sender or "（无法识别的地址）"
-            record.errors = [f"发件人 {who} 不在 briefing.yaml 的 senders 名单中，报告未入库"]
+            record.errors = [f"{who} 不在 briefing.yaml 的 senders 名单中，报告未入库"]
             return self._set_aside(record, part, "quarantine", QUARANTINED)
         if allowed is not None and record.unit is not None and record.unit not in allowed:
-            record.errors = [f"发件人 {letter.sender} 登记的报送单位是{'、'.join(allowed)}，不能报送“{record.unit}”的报告"]
+            record.errors = [f"{who} 登记的报送单位是{'、'.join(allowed)}，不能报送“{record.unit}”的报告"]
             return self._set_aside(record, part, "quarantine", QUARANTINED)
         if record.unit is None and allowed and len(allowed) == 1:
             record.unit = allowed[0]  # so that status can show whose mail it was
@@ -525,7 +612,7 @@ class Ingest:
         if report is None:
             record.errors = [_problem_line(p) for p in doc.problems] or ["报告无法读取"]
             return self._set_aside(record, part, "rejected", REJECTED)
-        return self._store(report, part.data, record)
+        return self._store(report, part, record)
 
     def _guess(self, data: Any) -> tuple[str | None, str | None]:
         """Unit and week of a report that did not validate, when they can be read."""
@@ -547,8 +634,8 @@ class Ingest:
 
     # ---------------------------------------------------------- storing a valid report
 
-    def _store(self, report: Report, data: bytes, record: LogRecord) -> LogRecord:
-        unit, week = report.unit, report.week
+    def _store(self, report: Report, part: Part, record: LogRecord) -> LogRecord:
+        unit, week, data = report.unit, report.week, part.data
         record.records = record_count(report)
         record.report_sha256 = digest = _sha(data)
         entry = self.entry_path(unit, week)
@@ -568,7 +655,10 @@ class Ingest:
             record.stored = self.rel(self._keep(self._history_path(unit, week, digest, record.when), data))
             record.notes.append(f"已有一份发送时间更晚（{newer}）的版本在用，本份作为旧版本存档，未替换")
             return record
-        moved = self._make_room(unit, week, entry, digest, versions)
+        try:
+            moved = self._make_room(unit, week, entry, digest, versions)
+        except _Conflict as conflict:
+            return self._hold(record, part, conflict)
         if not moved and current is not None:  # a run that stopped after writing, before logging
             earlier = self._history_path(unit, week, current[0], current[1].when)
             moved = [self.rel(earlier)] if earlier.exists() else []
@@ -583,13 +673,23 @@ class Ingest:
         return record
 
     def _make_room(self, unit: str, week: str, entry: Path, digest: str, versions: dict[str, _Version]) -> list[str]:
-        """Move whatever holds this unit's week now into the history; return where it went."""
-        moved = []
+        """Move whatever holds this unit's week now into the history; return where it went.
+
+        Each file is read first, and its own unit and week must be this report's: raises
+        :class:`_Conflict`, before anything is moved, for one that holds something else.
+        """
+        found = []
         for path in sorted(self._entries().get((unit, week), set()) | ({entry} if entry.exists() else set())):
             try:
                 old = path.read_bytes()
             except OSError:
-                continue
+                raise _Conflict(self.rel(path), None, None) from None
+            holds = self._guess(parse_bytes(old, str(path)).data)
+            if holds != (unit, week):
+                raise _Conflict(self.rel(path), *holds)
+            found.append((path, old))
+        moved = []
+        for path, old in found:
             old_digest = _sha(old)
             if path == entry and old_digest == digest:
                 continue
@@ -603,6 +703,19 @@ class Ingest:
                 except OSError as error:
                     raise BriefingError(f"无法移走旧报告 {path}：{error.strerror or error}") from None
         return moved
+
+    def _hold(self, record: LogRecord, part: Part, conflict: _Conflict) -> LogRecord:
+        """Keep the report aside, untouched entries, and tell the clerk which file to fix."""
+        mine = f"{record.unit}{week_text(record.week)}"
+        if conflict.unit and conflict.week:
+            what = f"里是{conflict.unit}{week_text(conflict.week)}的报告，不是{mine}的"
+        else:
+            what = "读不出单位和周次（unit、week），无法确认是谁的报告"
+        record = self._set_aside(record, part, "pending", HELD)
+        record.errors = [f"{conflict.path} {what}。为免弄乱，这个文件没有移动也没有替换，"
+                         f"本次收到的{mine}报告暂存在 {record.stored}，未入库。请先改正该文件（改成正确的文件名、"
+                         f"移走或删除），再重新导入这封邮件：briefing ingest {record.message}"]
+        return record
 
     def _entries(self) -> dict[tuple[str, str], set[Path]]:
         """Which files under entries hold which unit's week (read once, kept up to date)."""
@@ -645,16 +758,18 @@ def password_for(settings: Any, ask: Callable[[str], str] | None) -> str:
 
 def run(ws: Workspace, sources: Sequence[str | os.PathLike] = (), *, imap_password: str | None = None,
         reply: bool = False, smtp_password: str | None = None, progress: Progress = no_progress,
-        use_imap: bool = False) -> IngestResult:
-    """Ingest ``sources`` (files, mbox, Maildir) and, with ``use_imap``, the IMAP mailbox of
+        use_imap: bool = False, vouched: Sequence[str | os.PathLike] = ()) -> IngestResult:
+    """Ingest ``sources`` (files, mbox, Maildir), the messages the clerk vouches for
+    (``vouched``: single message files) and, with ``use_imap``, the IMAP mailbox of
     ``mail.imap``; with ``reply``, send receipts over ``mail.smtp``."""
     mail = ws.config.mail
     if use_imap and mail.imap is None:
         raise BriefingError("briefing.yaml 中没有 mail.imap 设置，无法收取邮箱。写法见 docs/邮件报送.md", exit_code=2)
     if reply and mail.smtp is None:
         raise BriefingError("briefing.yaml 中没有 mail.smtp 设置，无法发送回执。写法见 docs/邮件报送.md", exit_code=2)
+    trusted = open_vouched(vouched)
     with Ingest(ws) as engine, ExitStack() as stack:
-        incoming = open_sources(sources, stack)
+        incoming = open_sources(sources, stack) + trusted
         if incoming:
             with progress(len(incoming), "导入邮件") as advance:
                 for item in incoming:
@@ -680,9 +795,10 @@ def _explain(record: LogRecord) -> str:
         return text + (f"（旧版本存入 {record.previous}）" if record.previous else "")
     if record.outcome == SUPERSEDED:
         return f"共{record.records}条记录；" + (record.notes[-1] if record.notes else "") + f" → {record.stored}"
-    if record.outcome in (REJECTED, QUARANTINED):
+    if record.outcome in (REJECTED, QUARANTINED, HELD, INTERRUPTED):
         extra = f"（共{len(record.errors)}处，见下）" if len(record.errors) > 1 else ""
-        return (record.errors[0] if record.errors else "") + extra
+        hint = [note for note in record.notes if "可用 briefing ingest --vouch" in note]
+        return (record.errors[0] if record.errors else "") + extra + "".join(f"（{note}）" for note in hint)
     return "；".join(record.notes)
 
 
@@ -715,10 +831,11 @@ def summary(result: IngestResult) -> str:
         head += "，都已导入过，本次没有变化"
     elif skipped:
         head += f"，其中 {skipped} 封已导入过（或与导入过的完全相同），本次跳过"
-    counts = [f"{OUTCOME_LABELS[o]} {result.count(o)} 份" for o in (ACCEPTED, REPLACED, SUPERSEDED, REJECTED, QUARANTINED, DUPLICATE)
-              if result.count(o)]
-    if result.count(EMPTY):
-        counts.append(f"无报告 {result.count(EMPTY)} 封")
+    counts = [f"{OUTCOME_LABELS[o]} {result.count(o)} 份"
+              for o in (ACCEPTED, REPLACED, SUPERSEDED, REJECTED, QUARANTINED, HELD, DUPLICATE) if result.count(o)]
+    for outcome in (EMPTY, INTERRUPTED):
+        if result.count(outcome):
+            counts.append(f"{OUTCOME_LABELS[outcome]} {result.count(outcome)} 封")
     lines.append(head + "。" + ("结果：" + "，".join(counts) + "。" if counts else ""))
     if details:
         lines.append("")

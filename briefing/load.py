@@ -9,7 +9,11 @@ UTF-16 with a BOM (Notepad's "Unicode") or GB18030/GBK.  YAML is composed by lib
   numbers, dates and booleans itself;
 * anchors and aliases are refused (an alias bomb is cheap to load, ruinous to walk);
 * duplicate keys are refused (PyYAML would silently keep the last one);
-* non-standard tags are refused.
+* non-standard tags are refused;
+* characters that XML 1.0 (so Word and Excel) cannot hold, and invisible control characters,
+  are refused where they were written.  They can only come from escapes in double-quoted
+  scalars (``"\\uFFFF"``, ``"\\x01"``): libyaml refuses them typed raw, and raw C0 controls are
+  removed before composing.
 
 The composed root node is kept so that a validation error's location (``('trips', 0, 'end')``)
 can be turned back into ``LINE:COL`` by :func:`locate`.
@@ -216,6 +220,7 @@ _YAML_MESSAGES = (
     ("found undefined alias", "使用了未定义的别名（“*”开头），报告中不能使用别名"),
     ("expected a single document", "一个文件只能有一份报告（不要使用“---”分隔多份）"),
     ("found unknown escape character", "双引号里有无法识别的反斜杠转义，请改用单引号或去掉反斜杠"),
+    ("found invalid Unicode character escape code", "双引号里的“\\u”转义不是有效的字符，请删去这个转义"),
     ("special characters are not allowed", "文件中含有不可见的控制字符，请删除后重新保存"),
     ("control characters are not allowed", "文件中含有不可见的控制字符，请删除后重新保存"),
     ("found unexpected ':'", "这里的英文冒号“:”位置不对，如果它是文字的一部分，请给整个值加上英文引号"),
@@ -238,6 +243,19 @@ def _yaml_stop(error: yaml.MarkedYAMLError) -> _Stop:
 
 
 MAX_DEPTH = 20  # a report is four levels deep; hostile nesting must not exhaust the stack
+# Not allowed by XML 1.0 (C0 controls but tab and line breaks, U+FFFE, U+FFFF, surrogates), plus
+# DEL and the C1 controls but NEL (a line break): invisible, and refused by libyaml when typed raw.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unwritable(node: Any, problems: list[tuple[int, int, str]]) -> None:
+    """Record a problem at a (double-quoted) scalar whose escapes made a character XML cannot hold."""
+    found = _UNWRITABLE.search(node.value)
+    if found is not None:
+        mark = node.start_mark
+        problems.append((mark.line + 1, mark.column + 1,
+                         f"这里有不可见的控制字符或 Word、Excel 无法保存的字符（U+{ord(found.group()):04X}），"
+                         "大概是引号里的“\\”转义写法造成的，请删去这个转义"))
 
 
 def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) -> Any:
@@ -251,6 +269,8 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
         problems.append((mark.line + 1, mark.column + 1,
                          f"不支持 YAML 标签“{tag.replace('tag:yaml.org,2002:', '!!')}”，请去掉以“!”开头的标记"))
     if node.__class__ is yaml.ScalarNode:
+        if node.style == '"':  # only escapes can make such characters
+            _unwritable(node, problems)
         return None if tag == _NULL else node.value
     if node.__class__ is yaml.SequenceNode:
         return [_to_data(item, problems, depth + 1) for item in node.value]
@@ -261,6 +281,8 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
             problems.append((mark.line + 1, mark.column + 1, "键必须是简单的文字，不能是列表或键值对"))
             continue
         key = key_node.value
+        if key_node.style == '"':
+            _unwritable(key_node, problems)
         if key in result:
             first = _key_line(node, key)
             problems.append((mark.line + 1, mark.column + 1,

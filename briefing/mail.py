@@ -1,10 +1,16 @@
 """Reading e-mail: messages from ``.eml`` files, mbox files and Maildir folders, and the report
 attachments inside them.
 
-A message is parsed from its raw bytes with :data:`email.policy.default` (the :mod:`mailbox`
-classes would hand out ``compat32`` messages), but headers the clerk's correspondents get wrong
-are read from the raw header text by this module, because the standard parser decodes them
-with the labelled charset and drops what does not fit:
+A message is bounded before it is parsed: its size, its number of lines, its header block
+(checked on the raw bytes), then, while the parser reads them, every header field, all header
+text together and the number of parts (see :class:`_Bounds`).  A message over a bound is
+refused with a Chinese reason and never parsed further: a ``Content-Type`` with 400,000
+parameters took the standard library minutes.
+
+The parser runs with the ``compat32`` policy, which keeps every header as its raw text and
+parses none of them; this module reads each header it needs from that text, once.  It does so
+itself because the standard header parser decodes with the labelled charset and drops what
+does not fit, and the clerk's correspondents get these wrong:
 
 * file names in RFC 2047 encoded words (``=?gb2312?B?…?=``, also inside quotes, also split
   across several words), in RFC 2231 (``filename*=gbk''%C4%BE…``) and as raw 8-bit bytes;
@@ -13,9 +19,13 @@ with the labelled charset and drops what does not fit:
 * an unknown charset label falls back to UTF-8, then GB18030.
 
 Attachment bytes come from ``get_payload(decode=True)`` and are decoded later by the report
-loader (:func:`briefing.load.decode`), never by the MIME label.  Every ``.yaml``/``.yml`` part
-is taken, at any depth (a ``walk()`` that remembers the From of each forwarded message), so
+loader (:func:`briefing.load.decode`), never by the MIME label.  Every part whose full file name
+ends in ``.yaml``/``.yml`` is taken (the name shown to the clerk may be shortened, the decision
+never is), at any depth (a ``walk()`` that remembers the From of each forwarded message), so
 forwarded messages count too.
+
+A message has a sender only when it has exactly one ``From`` header holding one plain address;
+the same holds for the author of a forwarded message.
 
 Nothing here raises for bad input: a message that cannot be read at all comes back with
 :attr:`Letter.broken` set.
@@ -33,7 +43,7 @@ import mailbox
 import re
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from email import policy
+from email.policy import Compat32
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Callable, Sequence
@@ -49,6 +59,20 @@ ARCHIVE_TYPES = frozenset((
 YAML_TYPES = frozenset(("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"))
 MESSAGE_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox", ".mbx")
+
+# Bounds checked before (or while) a message is parsed.  Real report mails are far below all
+# of them; the parser's time grows with each, and with parameters in a header faster than linearly.
+MESSAGE_LIMIT = 64 * 1024 * 1024
+LINE_LIMIT = 2_000_000
+HEADER_LIMIT = 256 * 1024
+"""The message's own header block (long Received chains and DKIM signatures stay far below)."""
+HEADERS_TOTAL = 1024 * 1024
+"""All header text of all parts together (forwarded messages bring their own headers)."""
+FIELD_LIMIT = 64 * 1024
+PARAM_FIELD_LIMIT = 8 * 1024
+"""``Content-Type`` and ``Content-Disposition``: a 255-character name in RFC 2231 needs ~2.5 KB."""
+PARAM_LIMIT = 100
+PART_LIMIT = 1000
 
 _GBK_LABELS = frozenset((
     "gb2312", "gbk", "gb18030", "gb_2312-80", "gb_2312", "csgb2312", "x-gbk", "cp936", "ms936", "windows-936",
@@ -181,19 +205,31 @@ def _clean(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def raw_headers(msg: email.message.Message, name: str) -> list[str]:
+    """Every ``name`` header as it stood in the message (undecoded)."""
+    wanted = name.lower()
+    return [value if isinstance(value, str) else str(value) for key, value in msg.raw_items() if key.lower() == wanted]
+
+
 def raw_header(msg: email.message.Message, name: str) -> str | None:
     """The first ``name`` header as it stood in the message (undecoded), or ``None``."""
-    wanted = name.lower()
-    for key, value in msg.raw_items():
-        if key.lower() == wanted:
-            return value if isinstance(value, str) else str(value)
-    return None
+    values = raw_headers(msg, name)
+    return values[0] if values else None
 
 
 def header_text(msg: email.message.Message, name: str) -> str:
     """A header decoded for display: 8-bit bytes and RFC 2047 words, GBK-tolerant."""
     value = raw_header(msg, name)
-    return "" if value is None else _clean(decode_words(_from_raw(value)))
+    return "" if value is None else _clean(decode_words(_from_raw(value[:4096])))
+
+
+def sender_of(msg: email.message.Message) -> tuple[str | None, str]:
+    """``(address, display name)`` of the message's From: ``None`` unless there is exactly one
+    From header holding exactly one plain address."""
+    values = raw_headers(msg, "from")
+    if len(values) != 1:
+        return None, ""
+    return parse_sender(_from_raw(values[0]))
 
 
 def header_param(raw: str, header: str, param: str) -> str | None:
@@ -234,7 +270,8 @@ class Part:
     """Why the part cannot be read as a report (compressed, too large), in Chinese."""
     notes: list[str] = field(default_factory=list)
     forwarded: str | None = None
-    """The From address of the forwarded message the part sits in, if any."""
+    """The From address of the forwarded message the part sits in: ``""`` when that message has
+    no single plain From, ``None`` when the part is not in a forwarded message."""
 
 
 @dataclass
@@ -258,12 +295,19 @@ class Letter:
     automatic: bool = False
     """Bounces, auto-replies and list mail: never answered."""
 
+    def content(self) -> list[tuple[bytes | None, str | None]]:
+        """What the message carries for ingest: each report part's bytes (or why it was refused),
+        in order.  Two messages with the same content are the same as far as reports go."""
+        return [(part.data, part.refused) for part in self.parts]
+
 
 _ADDR = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
 def parse_sender(text: str) -> tuple[str | None, str]:
     """``(addr-spec in lower case or None, display name)`` of a From header's text."""
+    if len(text) > 1024:  # no plain address is this long; the address parser is slow on such text
+        return None, ""
     try:
         pairs = email.utils.getaddresses([text])
     except Exception:
@@ -294,7 +338,7 @@ def _message_id(msg: email.message.Message) -> str | None:
     value = raw_header(msg, "message-id")
     if value is None:
         return None
-    text = _from_raw(value).strip()
+    text = _from_raw(value[:1024]).strip()
     match = re.search(r"<[^<>\s]+>", text)
     if match:
         return match.group(0)[:300]
@@ -318,11 +362,17 @@ def _safe(function: Callable, default):
         return default
 
 
-def safe_name(name: str) -> str:
-    """An attachment name fit to show: the last path component, no control characters."""
+def full_name(name: str) -> str:
+    """An attachment's whole file name: the last path component, without control characters,
+    surrounding blanks or quotes, or the trailing dots Windows drops.  Never shortened: whether
+    a part is a report is decided on this."""
     base = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
-    base = _clean(base, 120).strip(" .\"'")
-    return base or "（未命名附件）"
+    return _CONTROL.sub(" ", base).strip(" \"'").rstrip(". ")
+
+
+def safe_name(name: str) -> str:
+    """An attachment name fit to show: :func:`full_name`, shortened to 120 characters."""
+    return _clean(full_name(name), 120) or "（未命名附件）"
 
 
 def _part_name(part: email.message.Message) -> str | None:
@@ -362,19 +412,108 @@ def _size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
+class _Refused(Exception):
+    """A message over one of the bounds: ``reason`` is said to the clerk and the sender."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _suspicious(what: str) -> str:
+    return f"邮件结构异常（{what}），正常邮件不会这样，可能是恶意邮件，未读取"
+
+
+class _Bounds(Compat32):
+    """The ``compat32`` policy, refusing a header field or a part beyond the bounds as the
+    parser meets it, before anything parses the field."""
+
+    tally: list | None = None
+    """``[header characters so far, parts so far]`` of the message being parsed."""
+
+    def header_source_parse(self, sourcelines):
+        name, value = super().header_source_parse(sourcelines)
+        size = len(value)
+        known = {"content-type": "Content-Type", "content-disposition": "Content-Disposition"}.get(name.lower())
+        if known:  # the header name is the sender's text: only ours are repeated
+            if size > PARAM_FIELD_LIMIT or value.count(";") > PARAM_LIMIT:
+                raise _Refused(_suspicious(f"{known} 邮件头过长或参数过多"))
+        elif size > FIELD_LIMIT:
+            raise _Refused(_suspicious("有一个邮件头过长"))
+        self.tally[0] += size + len(name)
+        if self.tally[0] > HEADERS_TOTAL:
+            raise _Refused(_suspicious("邮件头合计过大"))
+        return name, value
+
+    def new_part(self, policy=None) -> email.message.Message:
+        self.tally[1] += 1
+        if self.tally[1] > PART_LIMIT + 1:  # the parser makes one part to try its factory
+            raise _Refused(_suspicious(f"超过 {PART_LIMIT} 个分段"))
+        return email.message.Message(policy=self)
+
+
+_HEADER_LINE = re.compile(rb"(From |[\041-\071\073-\176]*:|[\t ])")  # the parser's own test
+
+
+def _header_end(raw: bytes) -> int | None:
+    """Where the message's header block ends (as the parser sees it), or ``None`` when it runs
+    on past :data:`HEADER_LIMIT`."""
+    pos = 0
+    while True:
+        end = raw.find(b"\n", pos)
+        stop = len(raw) if end < 0 else end + 1
+        if (stop - pos <= 3 and not raw[pos:stop].strip(b"\r\n")) or not _HEADER_LINE.match(raw, pos):
+            return pos
+        if stop > HEADER_LIMIT:
+            return None
+        if end < 0:
+            return stop
+        pos = stop
+
+
+def _parse(raw: bytes, headers_only: bool = False) -> email.message.Message:
+    bounds = _Bounds(tally=[0, 0])
+    return BytesParser(bounds.new_part, policy=bounds).parsebytes(raw, headersonly=headers_only)
+
+
 def read_letter(raw: bytes, limit: int) -> Letter:
     """Parse one message's raw bytes; never raises.
 
-    ``limit`` is the largest attachment taken, in bytes.
+    ``limit`` is the largest attachment taken, in bytes.  A message over a bound comes back
+    :attr:`~Letter.broken`, with its headers read when they are within bounds themselves.
     """
     letter = Letter(raw=raw, sha256=hashlib.sha256(raw).hexdigest())
+    end = _header_end(raw)
+    if end is None:
+        letter.broken = (f"邮件头过大（超过 {HEADER_LIMIT // 1024} KB，正常邮件的邮件头只有几 KB），"
+                         "可能是恶意邮件，未读取")
+        return letter
+    refused = None
+    if len(raw) > MESSAGE_LIMIT:
+        refused = (f"邮件过大（约 {_size_text(len(raw))}），超过上限 {_size_text(MESSAGE_LIMIT)}，未读取。"
+                   "报告只需作为 .yaml 附件单独发送，图片等材料请另发")
+    elif raw.count(b"\n") > LINE_LIMIT:
+        refused = _suspicious(f"超过 {LINE_LIMIT // 10000} 万行")
+    headers_read = False
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = _parse(raw[:end] if refused else raw, headers_only=bool(refused))
         _read_headers(msg, letter)
-        _read_parts(msg, letter, limit)
+        headers_read = True
+        if refused is None:
+            _read_parts(msg, letter, limit)
+    except _Refused as error:
+        refused = error.reason
     except Exception as error:  # the parser's own bugs on hostile input, deep nesting
-        letter.broken = f"邮件格式损坏，无法读取（{type(error).__name__}）"
+        refused = f"邮件格式损坏，无法读取（{type(error).__name__}）"
+    if refused is not None:
+        if not headers_read:  # refused inside the message: its own headers may still tell the sender
+            try:
+                _read_headers(_parse(raw[:end], headers_only=True), letter)
+            except Exception:
+                pass
+        letter.broken = refused
         letter.parts.clear()
+        letter.others.clear()
     return letter
 
 
@@ -383,26 +522,20 @@ def _read_headers(msg: email.message.Message, letter: Letter) -> None:
         letter.broken = ("这不是一封邮件（没有发件人、日期、主题等邮件头）。报告文件本身请直接放进 entries 文件夹，"
                          "或用 briefing validate 检查")
     letter.message_id = _message_id(msg)
-    letter.date = parse_date(header_text(msg, "date"))
-    from_raw = raw_header(msg, "from")
-    if from_raw is not None:
-        letter.sender, letter.sender_name = parse_sender(_from_raw(from_raw))
+    letter.date = parse_date(header_text(msg, "date")[:200])
+    letter.sender, letter.sender_name = sender_of(msg)
     letter.subject = header_text(msg, "subject")
     letter.automatic = _automatic(msg, letter.sender)
 
 
 def _walk(msg: email.message.Message, forwarded_by: str | None = None):
     """``msg.walk()`` that also tells, for each part, the From address of the forwarded message
-    (``message/rfc822``) it sits in, if any."""
+    (``message/rfc822``) it sits in (see :attr:`Part.forwarded`)."""
     yield msg, forwarded_by
     if msg.is_multipart():
         inner = msg.get_content_type() == "message/rfc822"
         for sub in msg.get_payload():
-            origin = forwarded_by
-            if inner:
-                raw = raw_header(sub, "from")
-                origin = parse_sender(_from_raw(raw))[0] if raw is not None else None
-            yield from _walk(sub, origin)
+            yield from _walk(sub, (sender_of(sub)[0] or "") if inner else forwarded_by)
 
 
 def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
@@ -417,15 +550,15 @@ def _read_parts(msg: email.message.Message, letter: Letter, limit: int) -> None:
         index += 1
         name = _part_name(part)
         ctype = _safe(part.get_content_type, "application/octet-stream")
+        whole = full_name(name).lower() if name else ""
         shown = safe_name(name) if name else ""
-        lower = shown.lower().rstrip()
-        if lower.endswith(REPORT_SUFFIXES) or (not name and ctype in YAML_TYPES):
+        if whole.endswith(REPORT_SUFFIXES) or (not name and ctype in YAML_TYPES):
             item = Part(index=index, name=shown or f"附件{index}.yaml", forwarded=forwarded)
-            if name and re.search(r"[\\/]|\.\.", name):
+            if name and re.search(r"[\\/]", name):
                 item.notes.append(f"附件名“{_clean(name, 80)}”含有文件夹路径，已忽略；报告按内容中的 unit 和 week 存放")
             item.data, item.refused = _payload(part, limit)
             letter.parts.append(item)
-        elif lower.endswith(ARCHIVE_SUFFIXES) or ctype in ARCHIVE_TYPES:
+        elif whole.endswith(ARCHIVE_SUFFIXES) or ctype in ARCHIVE_TYPES:
             letter.parts.append(Part(index=index, name=shown or f"附件{index}", refused=(
                 "附件是压缩包，程序不会拆开压缩包。请直接把 .yaml 报告文件作为附件发送（不要压缩）")))
         elif name:
@@ -444,6 +577,9 @@ class Incoming:
     load: Callable[[], bytes]
     arrived: dt.datetime | None = None
     """When the mail server received it (IMAP INTERNALDATE), if known."""
+    vouched: bool = False
+    """The clerk vouches for it (``briefing ingest --vouch``): the author of a forwarded message
+    counts as its sender."""
 
 
 def _is_mbox(path: Path) -> bool:
@@ -479,6 +615,19 @@ def open_sources(paths: Sequence[str | Path], stack: ExitStack) -> list[Incoming
             found.extend(_mbox(path, stack))
         else:
             found.extend(_single(path))
+    return found
+
+
+def open_vouched(paths: Sequence[str | Path]) -> list[Incoming]:
+    """The messages the clerk vouches for (``--vouch``): single message files only, since a
+    vouch is for one mail the clerk has looked at.  Raises :class:`BriefingError` (exit 2)
+    for a folder or a mailbox file."""
+    found = []
+    for path in expand(paths, "邮件文件"):
+        if path.is_dir() or _is_mbox(path):
+            raise BriefingError(f"--vouch 只能用于单个 .eml 邮件文件，不能是文件夹或邮箱文件：{path}。"
+                                "请核实后一封一封地给出", exit_code=2)
+        found.append(Incoming(origin=str(path), load=path.read_bytes, vouched=True))
     return found
 
 

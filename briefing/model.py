@@ -11,6 +11,7 @@ template), so they are in Chinese: ``<label>。<what to write>。例如：<examp
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from functools import cached_property
 import unicodedata
@@ -30,6 +31,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from briefing.errors import BriefingError
+
 EVENT_KINDS = ("推介会", "签约仪式", "考察接待")
 PROJECT_KINDS = ("新建", "续建")
 STAGES = ("签约", "开工", "投产")
@@ -44,16 +47,21 @@ def _fail(message: str, **context: Any) -> PydanticCustomError:
 # ---------------------------------------------------------------- scalar parsers
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MONEY = re.compile(r"([0-9]{1,20}(?:\.[0-9]{1,12})?)(亿元|亿|万元|万|元)?")
-MAX_AMOUNT = Decimal(1_000_000)  # 亿元; also keeps every sum far inside Decimal's 28 digits
+# Every line ending a report can carry (CommonMark and Word each honour some of them): one "\n".
+_LINE_ENDING = re.compile("\r\n?|[\x85\u2028\u2029]")
+_MONEY = re.compile(r"([0-9]{1,20})(?:\.([0-9]{1,12}))?(亿元|亿|万元|万|元)?")
+MAX_AMOUNT = Decimal(1_000_000)  # 亿元 (一百万亿元), for every way of writing an amount
+MAX_DECIMALS = 10  # in 亿元: amounts are exact to the 分 (1 分 = 1e-10 亿元)
+MAX_COUNT = 1000   # any count in a report or the config (对接洽谈项目数, 共印份数)
 _MONEY_SHIFT = {None: 0, "亿元": 0, "亿": 0, "万元": -4, "万": -4, "元": -8}
 _NUMBER_THEN_UNIT = re.compile(r"[-+]?\d+(?:\.\d+)?\s*(\S+)")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?(亿元|亿|万元|万|元)?")
 
 
 def clean_text(value: str) -> str:
-    """Strip a string and remove control characters (they break Word and terminals)."""
-    return _CONTROL.sub("", value).strip()
+    """Strip a string, turn every kind of line ending into ``\\n`` and remove control characters
+    (they break Word and terminals)."""
+    return _CONTROL.sub("", _LINE_ENDING.sub("\n", value)).strip()
 
 
 def _scalar(value: Any) -> Any:
@@ -93,11 +101,20 @@ def _nfkc(value: str) -> str:
 
 
 def parse_money(value: Any) -> Decimal:
-    """Money in 亿元: a number, or a string with 亿元/亿/万元/万/元; exact, never negative."""
-    if type(value) is str:
+    """Money in 亿元: a number, or a string with 亿元/亿/万元/万/元; exact, never negative.
+
+    Every way of writing an amount meets the same limits: below :data:`MAX_AMOUNT` and exact to
+    the 分 (at most :data:`MAX_DECIMALS` decimals in 亿元), so no digit typed is ever rounded away.
+    """
+    if type(value) is str:  # fast path: a plain number as the loader gives it
         match = _MONEY.fullmatch(value)
         if match:
-            return Decimal(match.group(1)).scaleb(_MONEY_SHIFT[match.group(2)])
+            whole, fraction, unit = match.groups()
+            shift = _MONEY_SHIFT[unit]
+            if fraction is None or len(fraction) - shift <= MAX_DECIMALS:
+                amount = _scaled(Decimal(f"{whole}.{fraction}" if fraction else whole), shift)
+                if amount < MAX_AMOUNT:
+                    return amount
     value = _scalar(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _fail("不能为空，请填写金额（单位亿元），没有请填 0")
@@ -109,13 +126,40 @@ def parse_money(value: Any) -> Decimal:
         amount = Decimal(repr(value))
     else:
         amount = _money_from_text(str(value))
+    return _checked_amount(amount, str(value))
+
+
+def _scaled(number: Decimal, shift: int) -> Decimal:
+    """``number`` × 10**``shift``, exactly (``scaleb`` rounds to the context's 28 digits)."""
+    if not shift or not number.is_finite():
+        return number
+    sign, digits, exponent = number.as_tuple()
+    return Decimal((sign, digits, exponent + shift))
+
+
+def _checked_amount(amount: Decimal, shown: str) -> Decimal:
+    """``amount`` if it is a possible amount that can be kept exactly, else a Chinese error."""
     if not amount.is_finite():
-        raise _fail("应为金额，例如 35.6 或“3560万元”，实际是“{value}”", value=str(value))
+        raise _fail("应为金额，例如 35.6 或“3560万元”，实际是“{value}”", value=shown)
     if abs(amount) >= MAX_AMOUNT:
-        raise _fail("金额“{value}”大得不可能（超过一百万亿元），请检查单位和位数", value=str(value))
+        bare = re.fullmatch(r"[0-9]{7,14}(\.[0-9]{1,2})?", shown.strip())  # 元 typed without its unit?
+        hint = f"。金额的单位是亿元：如果是元，请写成“{shown.strip()}元”" if bare else "，请检查单位和位数"
+        raise _fail("金额“{value}”大得不可能（超过一百万亿元）{hint}", value=_short(shown), hint=hint)
     if amount < 0:
-        raise _fail("金额不能是负数（实际是“{value}”）", value=str(value))
+        raise _fail("金额不能是负数（实际是“{value}”）", value=shown)
+    sign, digits, exponent = amount.as_tuple()
+    if exponent < -MAX_DECIMALS:
+        zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        keep = min(zeros, -MAX_DECIMALS - exponent)
+        if exponent + keep < -MAX_DECIMALS:
+            raise _fail("金额“{value}”的小数位数太多，无法精确计算：金额最多精确到分（以亿元为单位最多 10 位小数，"
+                        "万元最多 6 位，元最多 2 位），请四舍五入后填写", value=_short(shown))
+        amount = Decimal((sign, digits[:len(digits) - keep], exponent + keep))  # only trailing zeros dropped
     return amount
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _money_from_text(raw: str) -> Decimal:
@@ -128,7 +172,8 @@ def _money_from_text(raw: str) -> Decimal:
         raise _fail("金额不能是负数（实际是“{value}”）", value=raw)
     match = _MONEY.fullmatch(text)
     if match:
-        return Decimal(match.group(1)).scaleb(_MONEY_SHIFT[match.group(2)])
+        whole, fraction, unit = match.groups()
+        return _scaled(Decimal(f"{whole}.{fraction}" if fraction else whole), _MONEY_SHIFT[unit])
     try:
         return Decimal(text)
     except InvalidOperation:
@@ -137,6 +182,9 @@ def _money_from_text(raw: str) -> Decimal:
         raise _fail("“{value}”里的逗号应是小数点：请用英文句点，例如 35.6", value=raw)
     if "," in text:
         raise _fail("金额“{value}”写法不对：不要用逗号分隔，小数点用英文句点，例如 1200 或 35.6", value=raw)
+    number = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(亿元|亿|万元|万|元)", text)
+    if number:  # more decimals than the fast pattern takes
+        return _scaled(Decimal(number.group(1)), _MONEY_SHIFT[number.group(2)])
     unit = _NUMBER_THEN_UNIT.fullmatch(text)
     if unit:
         hint = "；外币请先折算成人民币" if "元" in unit.group(1) or "美" in unit.group(1) else ""
@@ -149,8 +197,17 @@ _COUNT_UNIT = re.compile(r"(\d+)\s*(个|次|项|家|场|人|批|户|份|件)")
 
 
 def parse_count(value: Any) -> int:
-    """A count (个, 次): a whole number, 0 or more."""
-    if type(value) is str and value.isascii() and value.isdigit():
+    """A count (个, 次): a whole number from 0 to :data:`MAX_COUNT`."""
+    number = whole_number(value)
+    if number > MAX_COUNT:
+        raise _fail("数字 {value} 大得不可能（最多 {limit}），请检查是否多打了数字", value=_short(str(number)),
+                    limit=MAX_COUNT)
+    return number
+
+
+def whole_number(value: Any) -> int:
+    """A whole number, 0 or more, with no upper bound but its length (callers set the range)."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
     value = _scalar(value)
     if value is None:
@@ -161,9 +218,9 @@ def parse_count(value: Any) -> int:
         number = value
     else:
         text = _nfkc(str(value))
-        if re.fullmatch(r"\d+", text):
-            number = int(text)
-        elif re.fullmatch(r"[-+]\d+", text):
+        if re.fullmatch(r"[-+]?\d+", text):
+            if len(text.lstrip("+-").lstrip("0")) > 9:  # int() of thousands of digits is slow, then refused
+                raise _fail("数字 {value} 大得不可能，请检查是否多打了数字", value=_short(text))
             number = int(text)
         else:
             unit = _COUNT_UNIT.fullmatch(text)
@@ -172,6 +229,8 @@ def parse_count(value: Any) -> int:
             raise _fail("应为整数，例如 6，实际是“{value}”", value=str(value))
     if number < 0:
         raise _fail("不能是负数（实际是 {value}）", value=number)
+    if number >= 10 ** 9:
+        raise _fail("数字大得不可能，请检查是否多打了数字")
     return number
 
 
@@ -252,6 +311,29 @@ def parse_week(value: Any) -> str:
     return f"{year}-W{week:02d}"
 
 
+def current_week() -> str:
+    """The ISO week containing today, ``YYYY-Www``: no report may be for a later week.
+
+    Today is the computer's date, unless the environment variable ``BRIEFING_TODAY`` holds a
+    date written ``YYYY-MM-DD`` (for tests, or to check as of another day), e.g.
+    ``BRIEFING_TODAY=2023-04-28 briefing validate``.  This is the one place that decides what
+    "now" is for reports (a configurable day on which the reporting week switches belongs here).
+    """
+    raw = os.environ.get("BRIEFING_TODAY", "").strip()
+    if not raw:
+        today = dt.date.today()
+    else:
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+                raise ValueError(raw)
+            today = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise BriefingError(f"环境变量 BRIEFING_TODAY 应为日期，写成 2023-04-28 的形式，实际是“{raw}”。"
+                                "不需要时请删除这个环境变量", exit_code=2) from None
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def week_key(week: str) -> tuple[int, int]:
     """``'2023-W17'`` → ``(2023, 17)``."""
     return int(week[:4]), int(week[6:])
@@ -278,14 +360,15 @@ Money = Annotated[
     PlainSerializer(lambda d: str(d), return_type=str),
     WithJsonSchema({
         "anyOf": [
-            {"type": "number", "minimum": 0},
+            {"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)},
             {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(亿元|亿|万元|万|元)?\s*$"},
         ],
         "description": "金额：纯数字表示亿元，也可写“35.6亿元”“3560万元”“120000000元”",
     }),
 ]
 Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema({
-    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*[0-9０-９]+\s*$"}]})]
+    "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
+              {"type": "string", "pattern": r"^\s*[0-9０-９]{1,4}\s*$"}]})]
 # No "type" for dates: YAML loaders hand a checker either a string or a date object.
 Day = Annotated[dt.date, BeforeValidator(parse_date),
                 WithJsonSchema({"format": "date", "description": "日期，例如 2023-04-17"})]
@@ -487,6 +570,14 @@ class Report(_Model):
                         hint=_choices_hint(value, config.unit_names))
         return canonical
 
+    @field_validator("week")
+    @classmethod
+    def _not_in_the_future(cls, week: str) -> str:
+        now = current_week()
+        if week_key(week) > week_key(now):
+            raise _fail("周次 {week} 还没有到（本周是 {now}），请检查年份和周数", week=week, now=now)
+        return week
+
     @field_validator("projects")
     @classmethod
     def _projects_once(cls, projects: list[Project]) -> list[Project]:
@@ -523,10 +614,17 @@ class UnitSpec(_Model):
     """别称，报告里写别称也算本单位。例如：木垒哈萨克自治县"""
 
 
+def _week_number(value: Any) -> int:
+    number = whole_number(value)
+    if not 1 <= number <= 53:
+        raise _fail("周数应为 1～53 之间的整数，实际是 {value}", value=number)
+    return number
+
+
 class BaselineEntry(_Model):
     """去年截至某周的累计数（用于计算同比）。"""
 
-    week: Annotated[int, BeforeValidator(parse_count)]
+    week: Annotated[int, BeforeValidator(_week_number)]
     """截至去年第几周（ISO 周）。例如：17"""
     funds: Optional[Money] = None
     """到位资金累计（亿元）。例如：206.16"""
@@ -567,7 +665,7 @@ def parse_size(value: Any) -> int:
 
 
 def _port(value: Any) -> int:
-    number = parse_count(value)
+    number = whole_number(value)
     if not 1 <= number <= 65535:
         raise _fail("端口应为 1～65535 之间的整数，实际是 {value}", value=number)
     return number

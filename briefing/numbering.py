@@ -1,50 +1,170 @@
 """期号: each week's issue number, assigned once per year and kept in the workspace; and when
-each week's briefing was last built."""
+each week's briefing was last built.
+
+``.briefing/issues.json`` holds ``{year: {week: number}}``.  A build takes its number with
+:func:`reserve`: one read-modify-write under a lock file that records the number at once, so
+builds of different weeks running side by side never print the same number.  Until the build
+has written its files the number is provisional (``issues-pending.json`` counts the builds
+holding it and the number it replaced); a build that fails gives it back, so a failed build uses
+up no number.  A build killed outright leaves its number recorded for its week, where the next
+build of that week uses it.
+
+A damaged ``issues.json`` stops the build with a message naming it, rather than quietly
+starting the year again at 第1期.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from briefing.atomic import FileLock, write_text
+from briefing.atomic import Damaged, FileLock, read_record, write_text
+from briefing.errors import BriefingError
+from briefing.model import parse_week, week_key
 
 REGISTRY = "issues.json"
+PENDING = "issues-pending.json"
+LOCK = REGISTRY + ".lock"
+
+Registry = dict[str, dict[str, int]]
 
 
-def _read(path: Path) -> dict[str, dict[str, int]]:
+def _load_json(path: Path) -> object:
+    data = read_record(path)
+    if data is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Damaged("不是有效的 JSON") from None
+
+
+def _loose_dict(path: Path) -> dict:
+    """A record whose loss costs little: its JSON object, or ``{}`` if missing or damaged."""
+    try:
+        data = _load_json(path)
+    except Damaged:
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def issue_number(state: Path, week: str, override: int | None = None, record: bool = True) -> int:
-    """The issue number of ``week``: the recorded one, else the year's next; ``override``
-    replaces it.  With ``record`` the number is written to ``state/issues.json`` (a build
-    records it only once its files are written, so a failed build uses up no number)."""
-    path = state / REGISTRY
-    year = week[:4]
-    with FileLock(state / (REGISTRY + ".lock")):
-        registry = _read(path)
-        numbers = registry.setdefault(year, {})
-        if override is not None:
-            numbers[week] = override
-        elif week not in numbers:
-            numbers[week] = max(numbers.values(), default=0) + 1
-        if record:
-            write_text(path, json.dumps(registry, ensure_ascii=False, indent=2, sort_keys=True))
-        return numbers[week]
+def _read(path: Path) -> Registry:
+    """The registry; raises :class:`BriefingError` naming the file when it is damaged."""
+    try:
+        data = _load_json(path)
+        return {} if data is None else _checked(data)
+    except Damaged as problem:
+        raise BriefingError(
+            f"期号记录 {path} 已损坏（{problem}），无法确定期号，没有生成简报。"
+            '请用记事本打开修正（格式如 {"2023": {"2023-W17": 12}}），'
+            "或把它改名保存后用 --issue 指定期号重新生成") from None
+
+
+def _checked(data: object) -> Registry:
+    if not isinstance(data, dict):
+        raise Damaged("内容应为按年份分组的期号")
+    for year, numbers in data.items():
+        if not isinstance(numbers, dict):
+            raise Damaged(f"“{year}”下应为各周的期号")
+        for week, number in numbers.items():
+            try:
+                valid = parse_week(week) == week and str(week_key(week)[0]) == year
+            except ValueError:
+                valid = False
+            if not valid:
+                raise Damaged(f"“{week}”不是 {year} 年的周次")
+            if type(number) is not int or number < 1:
+                raise Damaged(f"{week} 的期号“{json.dumps(number, ensure_ascii=False)}”不是正整数")
+    return data
+
+
+def _read_pending(path: Path) -> dict[str, dict]:
+    """Provisional numbers: ``{week: {"holds": builds holding it, "previous": number or null}}``.
+
+    Only used to give numbers back; a damaged file is treated as empty (numbers then stay taken).
+    """
+    return {week: hold for week, hold in _loose_dict(path).items()
+            if isinstance(hold, dict) and type(hold.get("holds")) is int
+            and (hold.get("previous") is None or type(hold.get("previous")) is int)}
+
+
+def _write(path: Path, data: dict) -> None:
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def _year(week: str) -> str:
+    return str(week_key(week)[0])
+
+
+@contextmanager
+def reserve(state: Path, week: str, override: int | None = None) -> Iterator[int]:
+    """The issue number of ``week`` for the duration of a build: the recorded one, else the
+    year's next; ``override`` replaces it.  A new or changed number is recorded at once and
+    given back if the body raises; see the module docstring."""
+    with FileLock(state / LOCK):
+        registry = _read(state / REGISTRY)
+        numbers = registry.setdefault(_year(week), {})
+        previous = numbers.get(week)
+        number = override if override is not None else previous or max(numbers.values(), default=0) + 1
+        pending = _read_pending(state / PENDING)
+        held = number != previous or week in pending
+        if held:
+            hold = pending.setdefault(week, {"holds": 0, "previous": previous})
+            hold["holds"] += 1
+            numbers[week] = number
+            _write(state / PENDING, pending)  # first: a crash in between leaves the number taken, not lost
+            _write(state / REGISTRY, registry)
+    if not held:
+        yield number
+        return
+    try:
+        yield number
+    except BaseException:
+        _settle(state, week, number, succeeded=False)
+        raise
+    _settle(state, week, number, succeeded=True)
+
+
+def _settle(state: Path, week: str, number: int, succeeded: bool) -> None:
+    """A build holding ``number`` ended: keep it for good, or give it back if no build used it."""
+    with FileLock(state / LOCK):
+        pending = _read_pending(state / PENDING)
+        hold = pending.get(week)
+        if hold is None:  # another build of the week succeeded: the number is final
+            return
+        hold["holds"] -= 1
+        if succeeded or hold["holds"] <= 0:
+            del pending[week]
+        if not succeeded and hold["holds"] <= 0:
+            registry = _read(state / REGISTRY)
+            numbers = registry.setdefault(_year(week), {})
+            if numbers.get(week) == number:
+                if hold["previous"] is None:
+                    del numbers[week]
+                else:
+                    numbers[week] = hold["previous"]
+                _write(state / REGISTRY, registry)
+        _write(state / PENDING, pending)
+
+
+def issue_number(state: Path, week: str, override: int | None = None) -> int:
+    """The number ``week`` would get now (nothing is recorded: see :func:`reserve`)."""
+    numbers = _read(state / REGISTRY).get(_year(week), {})
+    if override is not None:
+        return override
+    return numbers.get(week) or max(numbers.values(), default=0) + 1
 
 
 def weeks_with_issue(state: Path, week: str, number: int) -> list[str]:
     """Other weeks of ``week``'s year already recorded under issue ``number``."""
-    numbers = _read(state / REGISTRY).get(week[:4], {})
+    numbers = _read(state / REGISTRY).get(_year(week), {})
     return sorted(other for other, value in numbers.items() if value == number and other != week)
 
 
-def recorded_issues(state: Path) -> dict[str, dict[str, int]]:
+def recorded_issues(state: Path) -> Registry:
     """The whole registry ``{year: {week: number}}``."""
     return _read(state / REGISTRY)
 
@@ -52,19 +172,24 @@ def recorded_issues(state: Path) -> dict[str, dict[str, int]]:
 BUILDS = "builds.json"
 
 
+def _read_builds(path: Path) -> dict[str, str]:
+    """When each week was last built; a damaged file only loses these notes, so it reads as empty."""
+    return {week: when for week, when in _loose_dict(path).items() if isinstance(when, str)}
+
+
 def record_build(state: Path, week: str, when: dt.datetime | None = None) -> None:
     """Remember when the briefing of ``week`` was last built (``briefing status`` compares)."""
     path = state / BUILDS
     with FileLock(state / (BUILDS + ".lock")):
-        builds = _read(path)
+        builds = _read_builds(path)
         builds[week] = (when or dt.datetime.now().astimezone()).isoformat()
-        write_text(path, json.dumps(builds, ensure_ascii=False, indent=2, sort_keys=True))
+        _write(path, builds)
 
 
 def last_build(state: Path, week: str) -> dt.datetime | None:
     """When the briefing of ``week`` was last built, if ever."""
-    value = _read(state / BUILDS).get(week)
+    value = _read_builds(state / BUILDS).get(week)
     try:
-        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        return dt.datetime.fromisoformat(value) if value is not None else None
     except ValueError:
         return None

@@ -2,6 +2,13 @@
 
 Templates are looked up in the workspace's ``templates/`` first, then in the defaults shipped
 with the package, so a bureau restyles or rewords the briefing without touching code.
+
+Text that units and the bureau typed must display as typed.  The Word edition gets that from
+XML autoescape; the Markdown edition (no autoescape) from the text filters (``text``, ``listing``,
+``oneline``, ``sentence``, ``clause``, ``cell``), which backslash-escape what CommonMark (and
+GFM tables) would read as markup.  They look at the template's autoescape setting, so the shared
+``prose.j2`` macros escape for Markdown and not for Word.  Backslash escapes, not HTML entities:
+the .md is pasted raw into OA and WeChat and should stay readable; Chinese text is unchanged.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 
 from briefing import fmt
 from briefing.aggregate import Briefing
@@ -80,9 +89,48 @@ def clause(text: str) -> str:
     return oneline(text).rstrip("。；;.，,")
 
 
-def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return oneline(str(text)).replace("|", "\\|")
+# Inline markup anywhere in a line: escapes, code, emphasis, links and images, raw HTML and
+# autolinks, GFM strikethrough and table pipes; "&" only where it would start an entity.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<|~]|&(?=#?[0-9A-Za-z]+;)")
+# Block markup where a line starts: heading, quote, list bullet, setext underline, ordered list.
+_MD_LINE_START = re.compile(r"[#>+=-]|[0-9]{1,9}(?=[.)](?:\s|$))")
+
+
+def markdown_escape(text: str) -> str:
+    """One line of text that CommonMark displays exactly as given (backslash escapes)."""
+    text = _MD_INLINE.sub(r"\\\g<0>", text)
+    start = _MD_LINE_START.match(text)
+    if start is not None:  # the text may begin a line (a list item, a paragraph)
+        end = start.end()
+        text = text[:end] + "\\" + text[end:] if text[:1].isdigit() else "\\" + text
+    return text
+
+
+def _literal(eval_ctx: EvalContext, text: str) -> str:
+    """``text`` for the edition being rendered: Markdown-escaped unless XML autoescape is on."""
+    return text if eval_ctx.autoescape else markdown_escape(text)
+
+
+@pass_eval_context
+def _text_filter(eval_ctx: EvalContext, value: object) -> str:
+    """``text`` (also ``oneline``, ``cell``): free text, a name or a label as typed, on one line."""
+    return _literal(eval_ctx, oneline(str(value)))
+
+
+@pass_eval_context
+def _listing_filter(eval_ctx: EvalContext, values: Iterable[object], separator: str = "、") -> str:
+    """``listing``: texts as typed, joined with 、 (or ``separator``)."""
+    return separator.join(_literal(eval_ctx, oneline(str(value))) for value in values)
+
+
+@pass_eval_context
+def _sentence_filter(eval_ctx: EvalContext, value: object) -> str:
+    return _literal(eval_ctx, sentence(str(value)))
+
+
+@pass_eval_context
+def _clause_filter(eval_ctx: EvalContext, value: object) -> str:
+    return _literal(eval_ctx, clause(str(value)))
 
 
 FILTERS = {
@@ -93,10 +141,12 @@ FILTERS = {
     "month_day": fmt.month_day,
     "date_range": fmt.date_range,
     "cn_number": cn_number,
-    "oneline": oneline,
-    "sentence": sentence,
-    "clause": clause,
-    "cell": cell,
+    "text": _text_filter,
+    "listing": _listing_filter,
+    "oneline": _text_filter,
+    "sentence": _sentence_filter,
+    "clause": _clause_filter,
+    "cell": _text_filter,  # markdown_escape covers a table's "|"
 }
 
 
@@ -105,15 +155,8 @@ def make_env(workspace_templates: Path | None, autoescape: bool = False) -> Envi
 
     ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown.
     """
-    compiled = None
-    if workspace_templates is not None and (workspace_templates.parent / ".briefing").is_dir():
-        # compiled templates, keyed by their source's checksum (an edited template is recompiled);
-        # one set per autoescape setting, since the compiled code differs
-        pattern = "jinja-xml-%s.cache" if autoescape else "jinja-%s.cache"
-        compiled = FileSystemBytecodeCache(str(workspace_templates.parent / ".briefing"), pattern)
-    env = Environment(
+    env = Environment(  # compiled templates stay in memory: nothing executable is ever read from disk
         loader=FileSystemLoader([str(d) for d in template_dirs(workspace_templates)]),
-        bytecode_cache=compiled,
         undefined=StrictUndefined,
         autoescape=autoescape,
         trim_blocks=True,

@@ -14,7 +14,7 @@ from briefing.errors import BriefingError
 from briefing.fmt import date_range, pad, width
 from briefing.model import Report, week_key
 from briefing.numbering import last_build
-from briefing.workspace import Workspace, find_reports, guess_unit_week, load_cached
+from briefing.workspace import Found, Workspace, entries_folder, find_reports, guess_unit_week, load_cached
 
 REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
 
@@ -41,6 +41,8 @@ class WeekStatus:
     week: str
     units: list[UnitStatus]
     unknown: list[str]
+    unread: list[str] = field(default_factory=list)
+    """Folders and files that could not be read or were refused (their reports are not counted)."""
 
     @property
     def missing(self) -> list[str]:
@@ -68,8 +70,10 @@ class _Census:
 def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
     """The state of every unit for ``week`` (default: the latest week any report is for)."""
     census = _Census()
-    files = find_reports([ws.entries]) if ws.entries.is_dir() else []
-    loaded = load_cached(files, ws.config, ws.config_path, census)
+    entries_folder(ws.entries)
+    found = find_reports([ws.entries], ws.root) if ws.entries.is_dir() else Found()
+    loaded = load_cached(found.files, ws.config, ws.config_path, census)
+    loaded.add_unread(found.problems)
     if week is None:
         weeks = [w for _, w, _ in census.files.values()]
         if not weeks:
@@ -85,7 +89,7 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
             status.files.append(path)
             status.received = dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone()
     unknown = []
-    for path in sorted({p.path for p in loaded.errors}):
+    for path in sorted({p.path for p in loaded.errors} - {p.path for p in loaded.unread}):
         unit, file_week = guess_unit_week(path, ws.config)
         if unit is None or file_week is None:
             unknown.append(path)
@@ -95,12 +99,12 @@ def week_status(ws: Workspace, week: str | None = None) -> WeekStatus:
             status.files.append(path)
             status.errors += sum(1 for p in loaded.errors if p.path == path)
     _add_mail(ws, week, units)
-    return WeekStatus(week, list(units.values()), unknown)
+    return WeekStatus(week, list(units.values()), unknown, [str(p) for p in loaded.unread])
 
 
 def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
     """What the ingest log says: sender, time, versions, returned reports, late corrections."""
-    from briefing.ingest import ACCEPTED, REJECTED, REPLACED, SUPERSEDED, read_log
+    from briefing.ingest import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
 
     built = last_build(ws.state, week)
     late = "简报生成后才收到（或更正），请重新生成简报"
@@ -127,6 +131,10 @@ def _add_mail(ws: Workspace, week: str, units: dict[str, UnitStatus]) -> None:
             status.sender = status.sender or record.sender
             if "邮件报送有错误，已退回" not in status.notes:
                 status.notes.append("邮件报送有错误，已退回")
+        elif record.outcome == HELD and status.state == MISSING:
+            held = "邮件报送的报告待处理：entries 中有文件名与内容不符的文件挡住了它，见 briefing ingest 的结果"
+            if held not in status.notes:
+                status.notes.append(held)
         # QUARANTINED: someone not listed for the unit wrote in its name; the unit sent nothing.
     for status in units.values():
         if status.versions > 1:
@@ -156,6 +164,9 @@ def status_table(status: WeekStatus) -> str:
                  f"未报送 {counts[MISSING] + counts[RETURNED]}。")
     for path in status.unknown:
         lines.append(f"无法识别单位或周次的文件：{path}（请运行 briefing validate 查看）")
+    if status.unread:
+        lines.append(f"注意：以下 {len(status.unread)} 处无法读取，其中的报告没有统计，以上情况可能不全：")
+        lines.extend(status.unread)
     return "\n".join(lines)
 
 

@@ -3,22 +3,30 @@
 The .docx template carries Jinja tags and imports the same ``prose.j2`` macros as the Markdown
 edition, through the same Environment factory, so both editions say the same thing.  Autoescape is
 on: report text goes into XML, and docxtpl's XML recovery would silently drop what follows a bare
-``&`` or ``<``.
+``&`` or ``<``.  The file's properties describe the issue, not the template: its title and 期号,
+the bureau as author, the build time as created and modified.
+
+The PDF comes from LibreOffice, headless, with a throwaway profile; :mod:`briefing.pdffonts`
+puts a font replacement table into that profile (and a fontconfig rule for the bold masthead face)
+for the Chinese faces this machine lacks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import TemplateError
 
 from briefing.aggregate import Briefing
 from briefing.errors import BriefingError
+from briefing.pdffonts import plan_replacements, soffice_environment, write_profile
 from briefing.render import context, find_template, make_env, template_error
 
 DOCX_TEMPLATE = "briefing.docx"
@@ -32,6 +40,7 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
     try:
         template = DocxTemplate(str(path))
         template.render(context(b), jinja_env=make_env(workspace_templates, autoescape=True), autoescape=True)
+        describe(template.docx.core_properties, b)
         buffer = io.BytesIO()
         template.save(buffer)
     except TemplateError as error:
@@ -40,6 +49,18 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
         raise BriefingError(f"Word 模板 {path} 无法使用（{type(error).__name__}）。它可能不是 .docx 文件或已损坏；"
                             "可以删除它，改用程序自带的模板（briefing init 会再复制一份）") from None
     return buffer.getvalue()
+
+
+def describe(properties, b: Briefing, now: dt.datetime | None = None) -> None:
+    """File properties of the issue: title with 期号, the bureau, the build time, nothing else."""
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    properties.title = f"{b.config.title}（第{b.issue}期）"
+    properties.author = b.config.bureau
+    properties.last_modified_by = b.config.bureau
+    properties.subject = properties.comments = properties.keywords = properties.category = ""
+    properties.language = "zh-CN"
+    properties.revision = 1
+    properties.created = properties.modified = now
 
 
 def soffice() -> str | None:
@@ -56,8 +77,12 @@ def soffice() -> str | None:
     return None
 
 
-def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
-    """Convert a .docx to PDF with LibreOffice (headless, with a throwaway profile)."""
+def docx_to_pdf(docx: bytes, timeout: float = 180, note: Callable[[str], None] | None = None) -> bytes:
+    """Convert a .docx to PDF with LibreOffice (headless, with a throwaway profile).
+
+    Fonts the document names but this machine lacks are replaced by installed Chinese faces
+    (see :mod:`briefing.pdffonts`); ``note`` receives one Chinese line per replaced font.
+    """
     exe = soffice()
     if exe is None:
         raise BriefingError("生成 PDF 需要安装 LibreOffice（https://zh-cn.libreoffice.org/），"
@@ -66,11 +91,17 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
         work = Path(tmp)
         source = work / "briefing.docx"
         source.write_bytes(docx)
+        fonts = plan_replacements(docx)
+        write_profile(work / "profile", fonts.replace)
+        for line in fonts.lines:
+            if note is not None:
+                note(line)
         profile = (work / "profile").as_uri()
         command = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(work), str(source)]
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False,
+                           env=soffice_environment(fonts, work))
         except (OSError, subprocess.TimeoutExpired) as error:
             raise BriefingError(f"LibreOffice 转换 PDF 失败：{error}") from None
         result = work / "briefing.pdf"

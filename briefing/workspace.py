@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import ValidationError
 
+from briefing.atomic import reason
 from briefing.errors import WARNING, BriefingError, Problem
 from briefing.load import Document, locate, parse_bytes, read_file
 from briefing.messages import problems_from_errors
@@ -64,6 +65,13 @@ class Loaded:
     paths: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    unread: list[Problem] = field(default_factory=list)
+    """Paths that could not be searched or were refused (see :class:`Found`); also in ``problems``."""
+
+    def add_unread(self, problems: list[Problem]) -> None:
+        """Put the errors of :func:`find_reports` first."""
+        self.unread = list(problems)
+        self.problems[:0] = problems
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,6 +113,13 @@ def open_workspace(config_path: str | os.PathLike, entries: str | os.PathLike | 
                      Path(output) if output is not None else root / "output")
 
 
+def entries_folder(entries: Path) -> None:
+    """Stop (exit 1) with a message when the reports folder's name is taken by a file."""
+    if entries.exists() and not entries.is_dir():
+        raise BriefingError(f"{entries} 是一个文件，不是文件夹。各单位的报告应放在名为“{entries.name}”的文件夹里："
+                            "请把这个文件改名或移走，再新建这个文件夹")
+
+
 def expand(paths: Iterable[str | os.PathLike], what: str = "文件或文件夹") -> list[Path]:
     """Paths as typed, with ``*`` and ``?`` patterns expanded here (Windows shells leave them
     to the program).  Raises :class:`BriefingError` (exit 2) for one that matches nothing."""
@@ -123,31 +138,106 @@ def expand(paths: Iterable[str | os.PathLike], what: str = "文件或文件夹")
     return result
 
 
-def find_reports(paths: Iterable[str | os.PathLike]) -> list[str]:
+@dataclass
+class Found:
+    """Report files found by :func:`find_reports`, and an error for every path that could not
+    be searched or was refused (nothing is skipped silently)."""
+
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def find_reports(paths: Iterable[str | os.PathLike], workspace: str | os.PathLike | None = None) -> Found:
     """Report files named by ``paths``: files as given, folders searched recursively.
 
     Hidden files and folders (``.name``) and Office lock files (``~$name``) are skipped.
+    Symbolic links met while searching are followed when they lead inside ``workspace`` (or
+    inside the folder being searched) and refused otherwise; a folder that cannot be read, a
+    broken link and a link leading back into a folder already searched are errors too.
     Raises :class:`BriefingError` (exit 2) for a path that does not exist.
     """
-    found: list[str] = []
+    found = Found()
+    roots = [os.path.realpath(workspace)] if workspace is not None else []
     for path in expand(paths):
         if path.is_file():
-            found.append(str(path))
+            found.files.append(str(path))
         elif path.is_dir():
-            found.extend(_walk(path))
+            _walk(str(path), [*roots, os.path.realpath(path)], found)
         else:
             raise BriefingError(f"找不到文件或文件夹：{path}", exit_code=2)
     return found
 
 
-def _walk(folder: Path) -> list[str]:
-    result = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.lower().endswith(REPORT_SUFFIXES) and not name.startswith((".", "~$")):
-                result.append(os.path.join(current, name))
-    return result
+def _walk(top: str, allowed: list[str], found: Found) -> None:
+    """``os.walk`` in name order, a folder's files before its subfolders, with every folder it
+    cannot list reported (``onerror``) and links checked (one extra listing per folder gives
+    which entries are links without a ``stat`` per file)."""
+    walked: dict[str, str] = {}  # real path of each folder searched -> the path it was searched under
+
+    def refuse(path: str, message: str) -> None:
+        found.problems.append(Problem(path, 1, 1, message))
+
+    def unreadable(error: OSError) -> None:
+        path = os.fsdecode(error.filename) if getattr(error, "filename", None) else top
+        refuse(path, f"无法读取这个文件夹（{reason(error)}），其中的报告没有检查。请检查文件夹的权限后重试")
+
+    def outside(path: str) -> bool:
+        target = os.path.realpath(path)
+        if any(_inside(target, root) for root in allowed):
+            return False
+        refuse(path, f"这个快捷方式（符号链接）指向工作目录以外的 {target}，为安全起见没有读取。"
+                     "请把报告复制到工作目录里，再删除这个链接")
+        return True
+
+    def walk(folder: str) -> None:
+        for current, dirs, files in os.walk(folder, onerror=unreadable):
+            real = os.path.realpath(current)
+            if real in walked:
+                refuse(current, f"这个文件夹与已经检查过的 {walked[real]} 是同一个（由快捷方式或符号链接相连），"
+                                "没有重复检查。请删除多余的快捷方式")
+                dirs[:] = []
+                continue
+            walked[real] = current
+            try:
+                with os.scandir(current) as listing:
+                    links = {item.name for item in listing if item.is_symlink() or _is_junction(item)}
+            except OSError as error:
+                unreadable(error)
+                dirs[:] = []
+                continue
+            for name in sorted(files):
+                path = os.path.join(current, name)
+                report = name.lower().endswith(REPORT_SUFFIXES) and not name.startswith(("~$", "."))
+                if name in links and not os.path.exists(path):
+                    if report or "." not in name:  # a report, or perhaps a folder: say it is gone
+                        refuse(path, "这个快捷方式（符号链接）指向的文件或文件夹不存在，没有检查。请删除它或放入真正的文件")
+                elif report and not (name in links and outside(path)):
+                    found.files.append(path)
+            linked, kept = [], []
+            for name in sorted(dirs):
+                if name.startswith("."):
+                    continue
+                path = os.path.join(current, name)
+                if name not in links:
+                    kept.append(name)
+                elif not outside(path):
+                    linked.append(path)  # os.walk does not follow links: walk them here
+            dirs[:] = kept
+            for path in linked:
+                walk(path)
+
+    walk(top)
+
+
+def _inside(path: str, root: str) -> bool:
+    path, root = os.path.normcase(path), os.path.normcase(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _is_junction(item: os.DirEntry) -> bool:
+    """A Windows directory junction, which ``is_symlink`` does not report (Python 3.12+)."""
+    check = getattr(item, "is_junction", None)
+    return bool(check and check())
 
 
 def validate_document(doc: Document, config: Config) -> Report | None:
@@ -201,9 +291,8 @@ def _plausibility(report: Report, doc: Document) -> None:
 
 
 def _large(what: str, amount, scope: str) -> str:
-    text = format(amount.normalize(), "f")
-    unit = "元" if amount >= 1_000_000 else "万元"  # 3560000000 was typed in 元, 25000 in 万元
-    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是{unit}，请写成“{text}{unit}”；"
+    text = format(amount.normalize(), "f")  # below MAX_AMOUNT: 25000 was probably typed in 万元
+    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是万元，请写成“{text}万元”；"
             "核对无误可忽略此提示")
 
 
@@ -375,10 +464,13 @@ def open_cache(config_path: Path) -> "ReportCache | None":
     """The report cache of the workspace of ``config_path`` (``None`` if switched off)."""
     if os.environ.get("BRIEFING_NO_CACHE"):
         return None
-    from briefing.cache import ReportCache
+    from briefing.cache import ReportCache, user_secret
 
     try:
         config_bytes = Path(config_path).read_bytes()
     except OSError:
         return None
-    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes)
+    secret = user_secret()
+    if secret is None:  # nowhere to keep the key the entries are checked with: no cache
+        return None
+    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes, secret)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -174,20 +175,39 @@ def write_workspace(root: Path, config: str = SMALL_CONFIG, reports: dict[str, s
     return root / "briefing.yaml"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_dir(tmp_path_factory) -> None:
+    """The per-user cache folder (the cache's secret key) in a temporary folder, for every test
+    and the processes they start."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """The hand-computed workspace; returns its config path."""
     return write_workspace(tmp_path / "ws")
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the repository's sample workspace; returns its config path."""
-    root = tmp_path / "sample"
-    root.mkdir()
+def copy_sample(root: Path) -> Path:
+    """Copy the repository's sample workspace to ``root``; return its config path."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "briefing.yaml", root / "briefing.yaml")
     shutil.copytree(REPO / "entries", root / "entries")
     return root / "briefing.yaml"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace; returns its config path."""
+    return copy_sample(tmp_path / "sample")
+
+
+def need_tool(tool: str) -> None:
+    """Skip without ``tool``, except in CI (CI=true), where its absence is a failure."""
+    if shutil.which(tool) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is required in CI (installed by .ci/run)")
+        pytest.skip(f"{tool} not installed")
 
 
 @pytest.fixture
@@ -197,6 +217,23 @@ def config():
     from briefing.load import parse_bytes
 
     return Config.model_validate(parse_bytes(SMALL_CONFIG.encode(), "briefing.yaml").data)
+
+
+def write_mail(path: Path, report: str, name: str = "report.yaml", sender: str = "a@county.example",
+               message_id: str = "<test@county.example>") -> Path:
+    """An e-mail from ``sender`` carrying ``report`` as the attachment ``name``, saved as ``path``."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "bureau@example"
+    message["Subject"] = "周报"
+    message["Date"] = "Mon, 16 Jan 2023 10:00:00 +0800"
+    message["Message-ID"] = message_id
+    message.set_content("见附件")
+    message.add_attachment(report.encode("utf-8"), maintype="application", subtype="octet-stream", filename=name)
+    path.write_bytes(bytes(message))
+    return path
 
 
 # A second, unrelated bureau (another province, 省外 for outside investment): documents

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 import datetime as dt
 from pathlib import Path
+from typing import Sequence
 
 from conftest import SMALL_CONFIG
 
@@ -380,3 +381,60 @@ def build(folder: Path) -> Corpus:
         maildir.add(raw[name])
     maildir.close()
     return corpus
+
+
+# ---------------------------------------------------------------- hostile mails (issue 15)
+
+# Text an attacker controls; no receipt may ever carry it (the Subject, free text, values,
+# attachment names, Message-ID).
+MARKER = "点击领奖XQZ"
+B_W17 = _yaml("""\
+    unit: B县
+    week: 2023-W17
+    reporter: 乙
+    events:
+      - {name: B县推介会, kind: 推介会, date: 2023-04-25, place: 上海市}
+    """)
+
+
+def mail(sender: str, ident: str, attachments: Sequence[tuple[bytes, str]] = (), *, subject: str = "周报",
+         day: int = 26, hour: int = 9) -> bytes:
+    """A plain message from ``sender`` with ``(bytes, file name)`` attachments."""
+    msg = _message(sender, subject, day, hour, ident)
+    for data, name in attachments:
+        _attach(msg, data, name)
+    return _fixed(msg, ident)
+
+
+def forward(outer: str, inner: str, report: bytes, ident: str, name: str = "A县.yaml") -> bytes:
+    """``outer`` forwards a message ``inner`` sent with ``report`` attached (message/rfc822)."""
+    original = _attach(_message(inner, "A县周报", 26, 8, f"{ident}-inner"), report, name)
+    wrapper = _message(outer, "Fwd: A县周报", 26, 9, ident)
+    wrapper.add_attachment(original)
+    return _fixed(wrapper, ident)
+
+
+def two_froms(first: str, second: str, report: bytes, ident: str) -> bytes:
+    """A message with two From headers (only the first one shows in many clients)."""
+    raw = mail(first, ident, [(report, "A县.yaml")])
+    return raw.replace(f"From: {first}\r\n".encode(), f"From: {first}\r\nFrom: {second}\r\n".encode(), 1)
+
+
+def huge_content_type(parameters: int, nested: bool = False) -> bytes:
+    """A message whose Content-Type carries ``parameters`` parameters, at the top or in a part."""
+    params = "".join(f";\r\n p{n}=v" for n in range(parameters))
+    head = (f"From: {A}\r\nTo: zsj@bureau.example\r\nSubject: big\r\nDate: {_date(26, 9)}\r\n"
+            "Message-ID: <huge@corpus.example>\r\nMIME-Version: 1.0\r\n")
+    if not nested:
+        return (head + f"Content-Type: text/plain{params}\r\n\r\nhello\r\n").encode()
+    return (head + 'Content-Type: multipart/mixed; boundary="hb"\r\n\r\n--hb\r\n'
+            f"Content-Type: application/octet-stream{params}\r\n"
+            "Content-Disposition: attachment; filename=A.yaml\r\n\r\nunit: A\r\n--hb--\r\n").encode()
+
+
+def huge_header_block(size: int) -> bytes:
+    """A message whose header block is ``size`` bytes of ``X-Filler`` lines."""
+    line = "X-Filler: " + "x" * 66 + "\r\n"
+    filler = line * (size // len(line))
+    return (f"From: {A}\r\nSubject: filler\r\nDate: {_date(26, 9)}\r\nMessage-ID: <filler@corpus.example>\r\n"
+            + filler + "\r\nhello\r\n").encode()

@@ -41,16 +41,62 @@ def test_year_to_date_by_hand(small):
     assert y.funds == D("1.94") and y.new_funds == D("1.315") and y.external_funds == D("1.44")
 
 
-def test_growth_from_last_years_reports_not_baseline(small):
+def test_a_stray_report_of_last_year_does_not_beat_the_baseline(small):
     b = _briefing(small)
-    # 2022 through W02 only: funds 1 (the W05 report is later in the year).
-    assert b.previous == {"funds": D(1), "external_funds": D(1)}
-    assert b.growth["funds"] == D("0.94") and b.growth["external_funds"] == D("0.44")
+    # 2022 has only A县's W02 (funds 1) and W05: W01 and B县 are missing, so the baseline
+    # (week 2: funds 4, external 2) stands, as if those reports were not there.
+    assert b.previous == {"funds": D(4), "external_funds": D(2)} and b.comparison == "baseline"
+    assert b.growth["funds"] == (D("1.94") - 4) / 4 and b.growth["external_funds"] == (D("1.44") - 2) / 2
+
+
+LAST_YEAR = {  # both units that report in 2023, every week of 2022 through W02
+    "2022-W01/A县.yaml": "unit: A县\nweek: 2022-W01\nreporter: 甲\nprojects:\n  - {project: x, investor: i, "
+                         "kind: 新建, origin: 区外, stage: 开工, funds: 1}\n",
+    "2022-W02/A县.yaml": "unit: A县\nweek: 2022-W02\nreporter: 甲\nprojects:\n  - {project: x, investor: i, "
+                         "kind: 新建, origin: 区外, stage: 开工, funds: 2}\n",
+    "2022-W01/B县.yaml": "unit: B县\nweek: 2022-W01\nreporter: 乙\nprojects:\n  - {project: y, investor: i, "
+                         "kind: 续建, origin: 区内, stage: 开工, funds: 0.5}\n",
+    "2022-W02/B县.yaml": "unit: B县\nweek: 2022-W02\nreporter: 乙\n",
+}
+
+
+def _this_year():
+    return {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
+
+
+def test_last_years_reports_are_used_when_they_cover_every_week_of_every_unit(tmp_path):
+    b = _briefing(write_workspace(tmp_path / "ws", reports={**_this_year(), **LAST_YEAR}))
+    # 2022 through W02: funds 1 + 2 + 0.5 = 3.5, external (区外) 1 + 2 = 3
+    assert b.previous == {"funds": D("3.5"), "external_funds": D(3)} and b.comparison == "reports"
+    assert b.growth["funds"] == (D("1.94") - D("3.5")) / D("3.5")      # −44.6%
+    assert b.growth["external_funds"] == (D("1.44") - 3) / 3            # −52.0%
+
+
+def test_one_missing_unit_week_of_last_year_falls_back_to_the_baseline(tmp_path):
+    last_year = {k: v for k, v in LAST_YEAR.items() if k != "2022-W02/B县.yaml"}
+    b = _briefing(write_workspace(tmp_path / "ws", reports={**_this_year(), **last_year}))
+    assert b.previous == {"funds": D(4), "external_funds": D(2)} and b.comparison == "baseline"
+
+
+def test_the_first_weeks_of_last_year_never_stand_for_week_17(config):
+    def report(unit, week, funds):
+        return Report.model_validate({"unit": unit, "week": week, "reporter": "某", "projects": [
+            {"project": "p", "investor": "x", "kind": "新建", "origin": "区外", "stage": "开工", "funds": funds}]},
+            context={"config": config})
+
+    early = [report(unit, f"2022-W{w:02d}", "0.5") for unit in ("A县", "B县") for w in range(1, 5)]  # 4.0 in all
+    now = [report("A县", "2023-W17", 4)]
+    b = build_briefing(early + now, config, "2023-W17", 1, dt.date(2023, 5, 1))
+    assert b.growth == {"funds": None, "external_funds": None} and b.comparison is None  # no baseline for W17
+    config = config.model_copy(update={"baseline": {2022: [config.baseline[2022][0].model_copy(
+        update={"week": 17, "funds": D(8), "external_funds": D(5)})]}})
+    b = build_briefing(early + now, config, "2023-W17", 1, dt.date(2023, 5, 1))
+    assert b.growth == {"funds": D("-0.5"), "external_funds": D("-0.2")} and b.comparison == "baseline"
 
 
 def test_growth_from_baseline_when_no_reports(tmp_path):
-    reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
-    b = _briefing(write_workspace(tmp_path / "ws", reports=reports))
+    b = _briefing(write_workspace(tmp_path / "ws", reports=_this_year()))
+    assert b.comparison == "baseline"
     assert b.growth["funds"] == (D("1.94") - 4) / 4          # −51.5%
     assert b.growth["external_funds"] == (D("1.44") - 2) / 2  # −28.0%
 
@@ -59,6 +105,7 @@ def test_growth_omitted_without_any_comparison(tmp_path):
     reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
     b = _briefing(write_workspace(tmp_path / "ws", reports=reports), week="2023-W01")
     assert b.growth == {"funds": None, "external_funds": None}  # baseline has week 2 only
+    assert b.comparison is None
 
 
 def test_fulfilment_by_hand(small):

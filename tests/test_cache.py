@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import sqlite3
 import subprocess
@@ -147,3 +148,55 @@ def test_two_builds_at_once_do_not_corrupt_the_cache(sample, tmp_path):
     ws = open_workspace(sample, output=tmp_path / "c")
     [path] = build(ws, formats=["md"], issue=1, date=dt.date(2023, 5, 5))
     assert path.read_bytes() == texts[0]
+
+
+def _tampered(plain):
+    """Every amount and count in a cached contribution changed (strings of digits → 999, ints + 7)."""
+    if isinstance(plain, tuple):
+        return tuple(_tampered(part) for part in plain)
+    if isinstance(plain, bool):
+        return plain
+    if isinstance(plain, int):
+        return plain + 7
+    if isinstance(plain, str) and plain.replace(".", "", 1).isdigit():
+        return "999"
+    return plain
+
+
+@pytest.mark.parametrize("edit", ["figures", "swap rows"])
+def test_an_edited_cache_entry_never_changes_a_printed_figure(small, edit):
+    expected = _md(small, use_cache=False)
+    assert _md(small) == expected and _rows(small) == 4
+    with sqlite3.connect(_cache(small)) as db:
+        rows = db.execute("SELECT path, payload FROM reports ORDER BY path").fetchall()
+        if edit == "figures":
+            for path, payload in rows:
+                db.execute("UPDATE reports SET payload = ? WHERE path = ?",
+                           (marshal.dumps(_tampered(marshal.loads(payload))), path))
+        else:  # each file gets another file's genuine entry
+            for (path, _), (_, payload) in zip(rows, rows[1:] + rows[:1]):
+                db.execute("UPDATE reports SET payload = ? WHERE path = ?", (payload, path))
+    db.close()
+    assert _md(small) == expected
+    assert _md(small) == expected  # and the entries written again are genuine
+
+
+def test_the_cache_key_is_kept_outside_the_workspace_for_the_user_alone(small):
+    from briefing.cache import SECRET_NAME, user_cache_dir
+
+    _md(small)
+    key = user_cache_dir() / SECRET_NAME
+    assert len(key.read_bytes()) == 32
+    assert small.parent.resolve() not in key.resolve().parents
+    if os.name == "posix":
+        assert key.stat().st_mode & 0o777 == 0o600
+    assert not any(key.read_bytes() in p.read_bytes() for p in small.parent.rglob("*") if p.is_file())
+
+
+def test_without_a_place_for_the_key_there_is_no_cache_and_the_figures_are_right(small, monkeypatch, tmp_path):
+    expected = _md(small, use_cache=False)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert _md(small) == expected
+    assert not _cache(small).exists()

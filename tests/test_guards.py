@@ -36,14 +36,27 @@ def test_amounts_probably_in_the_wrong_unit_are_warned_about_not_refused(small):
         projects:
           - {project: 大项目, investor: x, kind: 新建, origin: 区外, stage: 开工, funds: 25000}
         signings:
-          - {project: 大签约, investor: x, industry: 新能源, investment: 3560000000, date: 2023-01-10}
+          - {project: 大签约, investor: x, industry: 新能源, investment: 35600, date: 2023-01-10}
         """)
     result = run("validate", "--config", str(small), str(path))
     assert result.exit_code == 0
     assert f"{path}:5:73: 警告: 到位资金25000亿元" in result.output and "请写成“25000万元”" in result.output
-    assert "警告: 总投资3560000000亿元" in result.output and "请写成“3560000000元”" in result.output
+    assert "警告: 总投资35600亿元" in result.output and "请写成“35600万元”" in result.output
     build = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md")
     assert build.exit_code == 0 and "警告: 到位资金25000亿元" in build.stderr
+
+
+def test_an_amount_past_the_ceiling_is_an_error_that_suggests_yuan(small):
+    path = _report(small.parent.parent, "2023-W02/C.yaml", """\
+        unit: C园区
+        week: 2023-W02
+        reporter: 丙
+        signings:
+          - {project: 大签约, investor: x, industry: 新能源, investment: 3560000000, date: 2023-01-10}
+        """)
+    result = run("validate", "--config", str(small), str(path))
+    assert result.exit_code == 1
+    assert f"{path}:5:60: 错误: " in result.output and "请写成“3560000000元”" in result.output
 
 
 def test_a_week_that_does_not_fit_its_folder_or_its_dates_is_warned_about(small):

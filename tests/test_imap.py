@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import mailcorpus
 from briefing import imap as imap_module
+from briefing import ingest as ingest_module
 from briefing.cli import cli
 from briefing.ingest import read_log, run
 from briefing.workspace import open_workspace
@@ -196,3 +197,49 @@ def test_password_comes_from_the_environment_or_a_prompt_never_the_config(tmp_pa
     custom = workspace(tmp_path / "custom", dovecot, extra="    password_env: MY_MAIL_CODE\n")
     result = CliRunner().invoke(cli, ["ingest", "--config", str(custom), "--imap"], env={"MY_MAIL_CODE": PASSWORD})
     assert result.exit_code == 0, result.output
+
+
+def test_a_mail_that_stalled_a_run_is_skipped_next_time_with_its_reason(tmp_path, dovecot, monkeypatch):
+    """A run killed while parsing a message (the parser stuck on it) left a trace; the next run
+    logs it as interrupted, flags it and goes on, instead of stalling on it again."""
+    raw = mailcorpus.messages()
+    dovecot.deliver(raw["m01"], raw["m02"])
+    config = workspace(tmp_path, dovecot)
+
+    class Killed(BaseException):
+        pass
+
+    real = ingest_module.read_letter
+
+    def stuck(data, limit):
+        if data == raw["m01"]:
+            raise Killed  # kill -9 while the parser is busy with m01
+        return real(data, limit)
+
+    monkeypatch.setattr(ingest_module, "read_letter", stuck)
+    with pytest.raises(Killed):
+        run(open_workspace(config), use_imap=True, imap_password=PASSWORD)
+    monkeypatch.setattr(ingest_module, "read_letter", real)
+    root = config.parent
+    assert read_log(root / ".briefing") == [] and not any(KEYWORD in f for f in dovecot.flags().values())
+
+    result = ingest(config)
+    assert result.exit_code == 0, result.output
+    records = read_log(root / ".briefing")
+    assert [(r.outcome, r.unit) for r in records] == [("interrupted", None), ("accepted", "B县")]
+    assert "中断" in records[0].errors[0] and "读取中断" in result.output
+    assert all(KEYWORD in f for f in dovecot.flags().values())  # both done: m01 is not fetched again
+    assert not (root / "entries" / "2023-W17" / "A县.yaml").exists()
+
+
+def test_a_mail_with_a_huge_header_is_refused_and_flagged(tmp_path, dovecot):
+    huge = mailcorpus.huge_content_type(400_000)
+    raw = mailcorpus.messages()
+    dovecot.deliver(huge, raw["m01"])
+    config = workspace(tmp_path, dovecot)
+    result = ingest(config)
+    assert result.exit_code == 0, result.output
+    records = read_log(config.parent / ".briefing")
+    assert [(r.kind, r.outcome) for r in records] == [("message", "rejected"), ("report", "accepted")]
+    assert "邮件头过大" in records[0].errors[0]
+    assert all(KEYWORD in f for f in dovecot.flags().values())

@@ -290,7 +290,8 @@ def test_a_torn_last_log_line_is_skipped_and_the_next_line_starts_fresh(tmp_path
         handle.write(b'{"kind": "report", "outco')
     run(open_workspace(ws), [tmp_path / "m02.eml"])
     assert [r.outcome for r in read_log(ws.parent / ".briefing")] == ["accepted", "accepted"]
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 3
+    # each message: reading started, read, its record; the torn line stays on its own
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 7
 
 
 def test_another_ingest_running_is_refused_and_a_stale_lock_is_taken_over(tmp_path, corpus, ws):
@@ -443,7 +444,8 @@ def test_take_reports_an_unreadable_source_without_logging(ws, tmp_path):
     assert read_log(ws.parent / ".briefing") == []
 
 
-def test_a_forward_counts_for_the_original_author_too(tmp_path, ws):
+def test_a_forward_counts_for_its_own_sender_only(tmp_path, ws):
+    """The inner From is anyone's to write: only --vouch makes it count (tests/test_mail_hostile.py)."""
     from email.message import EmailMessage
 
     def forward(outer_from: str, inner_from: str, ident: str) -> bytes:
@@ -463,9 +465,10 @@ def test_a_forward_counts_for_the_original_author_too(tmp_path, ws):
     (tmp_path / "forged.eml").write_bytes(forward("clerk@bureau.example", "nobody@attacker.example", "f2"))
     assert invoke("ingest", "--config", ws, tmp_path / "clerk.eml", tmp_path / "forged.eml").exit_code == 0
     clerk, forged = read_log(ws.parent / ".briefing")
-    assert (clerk.outcome, clerk.unit, clerk.sender) == ("accepted", "A县", "clerk@bureau.example")
-    assert "转发的原邮件发件人 a@county.example 登记为A县的报送邮箱" in clerk.notes
-    assert forged.outcome == "quarantined"
+    assert (clerk.outcome, clerk.unit, clerk.sender) == ("quarantined", "A县", "clerk@bureau.example")
+    assert any("a@county.example 登记为A县的报送邮箱" in note and "--vouch" in note for note in clerk.notes)
+    assert forged.outcome == "quarantined" and not any("--vouch" in note for note in forged.notes)
+    assert not (ws.parent / "entries" / "2023-W17").exists()
 
 
 def test_the_mail_guide_config_example_is_valid():

@@ -15,7 +15,7 @@ from briefing.model import (Config, Report, parse_count, parse_date, parse_flag,
 @pytest.mark.parametrize("raw,expected", [
     ("35.6", D("35.6")), (35, D(35)), ("35.6亿元", D("35.6")), ("35.6亿", D("35.6")),
     ("3560万元", D("0.356")), ("3560万", D("0.356")), ("120000000元", D("1.2")), ("１２３４万元", D("0.1234")),
-    (" 0 ", D(0)), ("1,200万元", D("0.12")), (0.1, D("0.1")), ("0.000001元", D("1E-14")),
+    (" 0 ", D(0)), ("1,200万元", D("0.12")), (0.1, D("0.1")), ("0.01元", D("1E-10")),
 ])
 def test_money_is_exact(raw, expected):
     assert parse_money(raw) == expected

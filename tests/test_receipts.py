@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email import policy
 from email.parser import BytesParser
 
@@ -41,8 +42,9 @@ def receipts(sink) -> dict[str, list]:
     return got
 
 
-def by_reference(messages) -> dict[str, object]:
-    return {str(m["In-Reply-To"]): m for m in messages}
+def by_sent(messages) -> dict[str, object]:
+    """Receipts by the original's sending time they name (each corpus mail has its own)."""
+    return {re.search(r"原邮件发送时间 (\S+ \S+)）", m.get_content()).group(1): m for m in messages}
 
 
 def test_receipts_accept_reject_and_never_answer_strangers(tmp_path, smtp_sink):
@@ -56,28 +58,28 @@ def test_receipts_accept_reject_and_never_answer_strangers(tmp_path, smtp_sink):
     assert mailcorpus.STRANGER not in got
     assert set(got) == {mailcorpus.A, "b@county.example", "b-backup@county.example", mailcorpus.C}
 
-    a = by_reference(got[mailcorpus.A])
-    first = a["<m01@corpus.example>"]
-    assert first["Subject"] == "【已收到】A县第17周报告"
+    a = by_sent(got[mailcorpus.A])
+    first = a["2023-04-24 09:00"]
+    assert first["Subject"] == "【已收到】A县2023年第17周招商工作周报"  # made by the bureau, not the sender's
     assert first["From"] == SMTP_USER and first["Auto-Submitted"] == "auto-replied"
-    assert first["References"] == "<m01@corpus.example>"
+    assert first["In-Reply-To"] is None  # the Message-ID is the sender's text too
     assert "已收到A县2023年第17周报送，共2条记录。" in first.get_content()
-    assert "已收到A县2023年第17周报送，共3条记录，已替换此前报送的版本。" in a["<m08@corpus.example>"].get_content()
-    assert "作为旧版本存档" in a["<m09@corpus.example>"].get_content()
-    assert "压缩包" in a["<m11@corpus.example>"].get_content()
-    assert str(a["<m11@corpus.example>"]["Subject"]).startswith("【请修改后重发】")
-    assert "没有 .yaml 格式的报告附件" in a["<m15@corpus.example>"].get_content()
+    assert "已收到A县2023年第17周报送，共3条记录，已替换此前报送的版本。" in a["2023-04-25 10:00"].get_content()
+    assert "作为旧版本存档" in a["2023-04-23 18:00"].get_content()
+    assert "压缩包" in a["2023-04-14 10:00"].get_content()
+    assert str(a["2023-04-14 10:00"]["Subject"]).startswith("【请修改后重发】")
+    assert "没有 .yaml 格式的报告附件" in a["2023-04-24 15:00"].get_content()
 
-    c = by_reference(got[mailcorpus.C])
-    broken = c["<m10@corpus.example>"].get_content()
-    assert "附件“C园区.yaml”有错误，未能入库" in broken
-    assert "  第9行第17列：“negotiated”（对接洽谈项目数（个））：不要带单位，请把“6个”改成 6" in broken.splitlines()
-    assert "已收到C园区2023年第17周报送，共1条记录。" in c["<m03@corpus.example>"].get_content()
+    c = by_sent(got[mailcorpus.C])
+    broken = c["2023-04-14 09:00"].get_content()
+    assert "C园区2023年第15周的报告有错误，未能入库" in broken
+    assert "  第9行第17列：“negotiated”（对接洽谈项目数（个））：不要带单位，请把“…”改成 6" in broken.splitlines()
+    assert "已收到C园区2023年第17周报送，共1条记录。" in c["2023-04-25 12:00"].get_content()
 
-    b = by_reference(got["b@county.example"])
-    assert "不能报送“A县”的报告" in b["<m05@corpus.example>"].get_content()
-    assert str(b["<m05@corpus.example>"]["Subject"]).startswith("【未入库】")
-    assert "已收到B县2023年第17周报送，共2条记录。" in b["<m02@corpus.example>"].get_content()
+    b = by_sent(got["b@county.example"])
+    assert "不能报送“A县”的报告" in b["2023-04-20 09:00"].get_content()
+    assert str(b["2023-04-20 09:00"]["Subject"]).startswith("【未入库】")
+    assert "已收到B县2023年第17周报送，共2条记录。" in b["2023-04-25 11:00"].get_content()
     assert len(got["b@county.example"]) == 2  # m07, the same mail as m02 by another route, is not answered
 
     sent = [r for r in read_log(config.parent / ".briefing") if r.kind == "receipt"]

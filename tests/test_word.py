@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
-import shutil
 import subprocess
 import zipfile
 
@@ -19,9 +17,7 @@ from briefing.render import default_templates
 from briefing.scaffold import init_workspace
 from briefing.workspace import open_workspace
 
-from conftest import REPO, SMALL_REPORTS, write_workspace
-
-IN_CI = os.environ.get("CI") == "true"
+from conftest import REPO, SMALL_REPORTS, need_tool, write_workspace
 
 
 def _docx(config_path, week="2023-W02", formats=("docx",)):
@@ -70,7 +66,7 @@ def test_body_is_sanfang_16pt_with_exact_lines_and_two_character_indent(word):
     normal = word.styles["Normal"].paragraph_format
     assert word.styles["Normal"].font.size == Pt(16)
     assert normal.line_spacing == Pt(28.95) and normal.first_line_indent == Pt(32)
-    assert word.sections[0]._sectPr.find(qn("w:docGrid")) is None  # no 28-character grid
+    assert word.sections[0]._sectPr.find(qn("w:docGrid")) is None  # 28 characters from spacing: test_word_layout
 
 
 def test_red_masthead_issue_and_bureau(word):
@@ -96,7 +92,7 @@ def test_footer_has_page_field_with_dashes_on_outer_sides(word):
 def test_content_matches_the_markdown_figures(word):
     text = _text(word)
     assert "今年以来，全州各县市（园区）领导带队外出招商3次，对接洽谈项目5个，签约项目3个，总投资11.36亿元" in text
-    assert "到位资金1.94亿元，比去年同期增长94.0%" in text and "履约率50.0%" in text
+    assert "到位资金1.94亿元，比去年同期下降51.5%" in text and "履约率50.0%" in text  # against the baseline
     assert "（一）A县。" in text and "本周未报送：C园区。" in text
     assert "报：州领导" in text and "（共印30份）" in text
 
@@ -114,7 +110,7 @@ def test_tables_repeat_headers_align_numbers_and_total(word):
 def test_hostile_free_text_is_kept_literally(tmp_path):
     reports = dict(SMALL_REPORTS)
     reports["2023-W02/B县.yaml"] = SMALL_REPORTS["2023-W02/B县.yaml"].replace(
-        "investor: 风电公司", "investor: \"A&B <公司> {{ 7*7 }} {% if %}\\v末尾\"").replace(
+        "investor: 风电公司", "investor: \"A&B <公司> {{ 7*7 }} {% if %}末尾\"").replace(
         "project: 风电项目", "project: \"风电]]>项目&amp;\"")
     [path] = _docx(write_workspace(tmp_path / "ws", reports=reports))
     text = _text(Document(str(path)))
@@ -127,11 +123,11 @@ def test_markdown_and_word_do_not_share_compiled_templates(tmp_path):
     reports["2023-W02/B县.yaml"] = SMALL_REPORTS["2023-W02/B县.yaml"].replace("investor: 风电公司", "investor: A&B<公司>")
     config = write_workspace(tmp_path / "ws", reports=reports)
     (config.parent / ".briefing").mkdir()
-    for _ in range(2):  # the second round runs on compiled templates from the first
+    for _ in range(2):  # once more, in case compiled templates were kept between builds
         md, docx = _docx(config, formats=("md", "docx"))
-        assert "A&B<公司>" in md.read_text(encoding="utf-8") and "&amp;" not in md.read_text(encoding="utf-8")
+        assert "A&B\\<公司>" in md.read_text(encoding="utf-8") and "&amp;" not in md.read_text(encoding="utf-8")
         assert "A&B<公司>" in _text(Document(str(docx)))
-    assert list((config.parent / ".briefing").glob("jinja-xml-*.cache"))
+    assert not list((config.parent / ".briefing").glob("jinja*"))  # compiled code is never kept on disk
 
 
 def test_committed_template_is_what_the_builder_makes(tmp_path):
@@ -139,7 +135,8 @@ def test_committed_template_is_what_the_builder_makes(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     fresh = module.build(tmp_path / "fresh.docx")
-    for part in ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"):
+    for part in ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml", "word/footer2.xml",
+                 "word/fontTable.xml", "word/theme/theme1.xml", "docProps/app.xml"):
         with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(default_templates() / "briefing.docx") as b:
             assert a.read(part) == b.read(part), part
 
@@ -171,16 +168,11 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert not list((tmp_path / "ws" / "entries").iterdir())
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if IN_CI:
-            pytest.fail(f"{tool} is required in CI (installed by .ci/run)")
-        pytest.skip(f"{tool} not installed")
 
 
 def test_libreoffice_turns_it_into_an_a4_pdf_with_the_figures(small):
-    _need("soffice")
-    _need("pdftotext")
+    need_tool("soffice")
+    need_tool("pdftotext")
     paths = _docx(small, formats=("docx", "pdf"))
     pdf = paths[1]
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")

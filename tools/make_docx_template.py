@@ -4,13 +4,31 @@ Run ``python tools/make_docx_template.py`` after changing this file, and commit 
 Clerks restyle the generated .docx in Word or WPS (styles 正文, 标题 1, 报头, 表格文字 …,
 page setup, footer); nothing here needs to change for that.
 
-Layout after GB/T 9704-2012 as offices apply it: A4, margins 37/28/26/35 mm (top/left/right/
-bottom), body 仿宋 三号 with exact 28.95 pt lines (22 lines a page), headings 黑体/楷体,
-red masthead and rule, page numbers "— 1 —" in 四号 宋体 on the outer side.
+Layout after GB/T 9704-2012 as offices apply it, built so that Word/WPS and LibreOffice (the
+PDF edition) lay it out alike:
+
+- A4, margins 37/28/26/35 mm (top/left/right/bottom): a 156 × 225 mm text block.
+- Body 仿宋 三号 with exact 28.95 pt lines: 22 lines a page.  28 characters a line come from a
+  character spacing of -0.25 pt in the body styles (16 pt - 0.25 pt = 15.75 pt a character;
+  28 × 15.75 = 441 pt fits the 442.2 pt line, 29 do not), not from a document grid: LibreOffice
+  gives a 16 pt character two cells of a 15.79 pt grid, which halves the line (measured: 14
+  characters), while the spacing gives 28 in Word, WPS and LibreOffice alike.
+- Headings 黑体 and 楷体; the masthead (报头) in 方正小标宋简体, not bold: the face GB/T 9704
+  recommends for a 发文机关标志, which is heavy by design (bold would smear it).  Where it is
+  not installed, Word substitutes a GB2312 serif (the font table says charset 86), and the PDF
+  edition maps it to Noto Serif CJK SC (briefing.word's font replacement table).
+- Page numbers "— 1 —" in 四号 宋体 (digits too), outer side one character in from the edge,
+  the dash 7 mm below the text block: the footer line has an exact 14 pt height and sits at
+  ``FOOTER_DISTANCE`` from the page edge (see ``page_setup``).
+- Tables: 1.5 mm cell padding, figures right-aligned and centred vertically, header row
+  repeated, rows never split, every row but the total kept with the next so that a table's
+  last rows never stand alone with 合计 at the top of a page.
+- 版记 (报/送/发, 共印N份) at the foot of the last page: a floating table, see ``distribution``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -23,11 +41,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, PAGE_FONT = "仿宋", "黑体", "楷体", "宋体", "宋体"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import docx_package  # noqa: E402  (a sibling file; tools/ is not a package)
+
+BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, PAGE_FONT = "仿宋", "黑体", "楷体", "方正小标宋简体", "宋体"
 LATIN_FONT = "Times New Roman"
 RED = RGBColor(0xFF, 0x00, 0x00)
 LINE = Pt(28.95)            # 22 lines in the 225 mm text block
 TEXT_WIDTH = Mm(156)
+LEFT_MARGIN = Mm(28)
+BODY_TRACKING = -0.25       # points between characters: 28 characters of 16 pt in 156 mm
+CELL_PADDING = Mm(1.5)
+KEEP_WHOLE = 10             # tables of up to this many data rows are never split across pages
+PAGE_NUMBER_LINE = Pt(14)   # exact height of the page-number line (四号)
+FOOTER_DISTANCE = Mm(25.5)  # page edge to the foot of that line: the dash 7 mm below the text block
 
 # ---------------------------------------------------------------- low-level helpers
 
@@ -85,6 +112,16 @@ TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblS
                "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
+RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+             "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
+             "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
+             "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+             "w:eastAsianLayout", "w:specVanish", "w:oMath", "w:rPrChange")
+TCPR_ORDER = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap",
+              "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
+              "w:cellDel", "w:cellMerge", "w:tcPrChange")
+
+
 def insert_ordered(parent, child, order: tuple[str, ...]) -> None:
     """Insert ``child`` where the schema's element order puts it (Word rejects other orders)."""
     tag = child.tag
@@ -97,6 +134,22 @@ def insert_ordered(parent, child, order: tuple[str, ...]) -> None:
     parent.append(child)
 
 
+def set_child(parent, tag: str, order: tuple[str, ...], **attrs: str):
+    """The one ``tag`` child of ``parent`` (created in schema order if missing), with ``attrs`` set."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        insert_ordered(parent, child, order)
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), value)
+    return child
+
+
+def tracking(style, points: float) -> None:
+    """Character spacing (Word's 字符间距 加宽/紧缩) in points, in twentieths as Word stores it."""
+    set_child(style.element.get_or_add_rPr(), "w:spacing", RPR_ORDER, val=str(round(points * 20)))
+
+
 def first_line_chars(paragraph_format_owner, chars: int) -> None:
     """A first-line indent of ``chars`` characters (w:firstLineChars, understood by Word and WPS)."""
     ind = paragraph_format_owner.get_or_add_pPr().get_or_add_ind()
@@ -105,14 +158,15 @@ def first_line_chars(paragraph_format_owner, chars: int) -> None:
 
 def paragraph_style(doc, name: str, font: str, size: float, *, base: str = "Normal", bold: bool = False,
                     color: RGBColor | None = None, align=None, indent_chars: int | None = None,
-                    exact: Pt | None = None):
-    """Create (or update) a paragraph style."""
+                    exact: Pt | None = None, latin: str = LATIN_FONT, spacing: float = 0):
+    """Create (or update) a paragraph style (``spacing``: between characters, in points)."""
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if name != base:
         style.base_style = styles[base]
     style.quick_style = True
-    set_fonts(style.element, font)
+    set_fonts(style.element, font, latin)
+    tracking(style, spacing)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.color.rgb = color or RGBColor(0, 0, 0)
@@ -172,7 +226,7 @@ def page_field(paragraph) -> None:
 
 
 def cell_margins(tbl, side) -> None:
-    """Left and right cell margins (Word's default 1.9 mm leaves narrow columns too little room)."""
+    """Left and right cell margins (padding), the same for every cell of the table."""
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
@@ -198,42 +252,59 @@ def _cell_text(cell, text: str, style: str) -> None:
         paragraph.add_run(text)
 
 
-def _row_flags(row, header: bool = False) -> None:
+def _row_flags(row, header: bool = False, keep_with_next: bool = False) -> None:
+    """A row that never splits across pages, its cells centred vertically; ``header``: repeated
+    on every page; ``keep_with_next``: on the same page as the row (or paragraph) after it."""
     trpr = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    trpr.append(cant_split)
-    if header:
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.append(OxmlElement("w:cantSplit"))
+    if header and trpr.find(qn("w:tblHeader")) is None:
         trpr.append(OxmlElement("w:tblHeader"))
+    for cell in row.cells:
+        set_child(cell._tc.get_or_add_tcPr(), "w:vAlign", TCPR_ORDER, val="center")
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = keep_with_next or None
 
 
 def table(doc, headers: list[str], widths_mm: list[float], loop: str, cells: list[str], total: list[str] | None,
           numeric: set[int] | None = None, merge_total: int = 1):
-    """A table: repeated header row, one docxtpl loop row, an optional total row.
+    """A table: repeated header row, a docxtpl loop over the data rows, an optional total row.
 
     Columns in ``numeric`` (default: all but the first) are right-aligned numbers; the first
     ``merge_total`` cells of the total row are merged (for 合计 under narrow columns).
+
+    A data row keeps with the next (Word's 与下段同页) when the table is short (up to
+    ``KEEP_WHOLE`` rows: it moves whole to the next page rather than split) or when it is the
+    first row or one of the last two: a long table may split, under its repeated header, but
+    never leaves one row behind nor sends its last rows alone with 合计 to a new page.  Keeping
+    every row of a long table would move it whole and leave a half-empty page before it.  The
+    data row is written twice, with and without keep-with-next (``{%tr if %}`` picks one).
     """
     numeric = set(range(1, len(headers))) if numeric is None else numeric
-    rows = 4 + (1 if total else 0)
+    keep = f"loop.length <= {KEEP_WHOLE} or loop.first or loop.revindex <= 2"
+    if not total:  # the last row must not pull the paragraph after the table along
+        keep = f"not loop.last and ({keep})"
+    rows = 8 + (1 if total else 0)
     tbl = doc.add_table(rows=rows, cols=len(headers))
     tbl.style = doc.styles["Table Grid"]
-    cell_margins(tbl, Mm(1))
+    cell_margins(tbl, CELL_PADDING)
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tbl.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    insert_ordered(tbl._tbl.tblPr, layout, TBLPR_ORDER)
+    tbl.autofit = False  # w:tblLayout fixed: the widths below hold
     set_widths(tbl, widths_mm)
     for index, text in enumerate(headers):  # the unit on a line of its own: "外出招商" / "（次）"
         _cell_text(tbl.rows[0].cells[index], text.replace("（", "\n（") if index else text, "表格标题")
-    _row_flags(tbl.rows[0], header=True)
+    _row_flags(tbl.rows[0], header=True, keep_with_next=True)
     _cell_text(tbl.rows[1].cells[0], "{%tr for " + loop + " %}", "表格文字")
-    for index, text in enumerate(cells):
-        _cell_text(tbl.rows[2].cells[index], text, "表格数字" if index in numeric else "表格文字")
-    _row_flags(tbl.rows[2])
-    _cell_text(tbl.rows[3].cells[0], "{%tr endfor %}", "表格文字")
+    _cell_text(tbl.rows[2].cells[0], "{%tr if " + keep + " %}", "表格文字")
+    _cell_text(tbl.rows[4].cells[0], "{%tr else %}", "表格文字")
+    for row, keep_with_next in ((tbl.rows[3], True), (tbl.rows[5], False)):
+        for index, text in enumerate(cells):
+            _cell_text(row.cells[index], text, "表格数字" if index in numeric else "表格文字")
+        _row_flags(row, keep_with_next=keep_with_next)
+    _cell_text(tbl.rows[6].cells[0], "{%tr endif %}", "表格文字")
+    _cell_text(tbl.rows[7].cells[0], "{%tr endfor %}", "表格文字")
     if total:
-        row = tbl.rows[4]
+        row = tbl.rows[8]
         for index, text in enumerate(total):
             _cell_text(row.cells[index], text, "表格数字" if index in numeric and index else "表格文字")
         if merge_total > 1:
@@ -248,11 +319,11 @@ def table(doc, headers: list[str], widths_mm: list[float], loop: str, cells: lis
 def styles(doc) -> None:
     """Every style the briefing uses; clerks change the look by editing these in Word."""
     defaults(doc)
-    paragraph_style(doc, "Normal", BODY_FONT, 16, exact=LINE, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    heading = paragraph_style(doc, "Heading 1", HEADING_FONT, 16, exact=LINE, indent_chars=2)
+    paragraph_style(doc, "Normal", BODY_FONT, 16, exact=LINE, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                    spacing=BODY_TRACKING)
+    heading = paragraph_style(doc, "Heading 1", HEADING_FONT, 16, exact=LINE, indent_chars=2, spacing=BODY_TRACKING)
     heading.paragraph_format.keep_with_next = True
-    paragraph_style(doc, "报头", TITLE_FONT, 40, bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    indent_chars=0)
+    paragraph_style(doc, "报头", TITLE_FONT, 40, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     paragraph_style(doc, "期号", BODY_FONT, 16, exact=LINE, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     # Single spacing: LibreOffice clips a paragraph border under an exact line height.
     paragraph_style(doc, "编印", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
@@ -266,21 +337,32 @@ def styles(doc) -> None:
     paragraph_style(doc, "表格标题", BODY_FONT, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     paragraph_style(doc, "表格数字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
     paragraph_style(doc, "表注", BODY_FONT, 12, indent_chars=0)
-    paragraph_style(doc, "版记", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
-    paragraph_style(doc, "页码", PAGE_FONT, 14, indent_chars=0)
+    # 版记 lines: 四号, one character in from both ends of the rules (GB/T 9704 §7.3.5).
+    record = paragraph_style(doc, "版记", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
+    record.paragraph_format.left_indent = record.paragraph_format.right_indent = Pt(14)
+    record.paragraph_format.space_before = record.paragraph_format.space_after = Pt(2)
+    # Digits in 宋体 too; an exact line height puts the dash at the same place in every program.
+    paragraph_style(doc, "页码", PAGE_FONT, 14, indent_chars=0, latin=PAGE_FONT, exact=PAGE_NUMBER_LINE)
     unit = doc.styles.add_style("单位名称", WD_STYLE_TYPE.CHARACTER)
     unit.quick_style = True
     set_fonts(unit.element, SUBHEADING_FONT)
 
 
 def page_setup(doc) -> None:
-    """A4, GB/T 9704 margins, footers with outer page numbers on odd and even pages."""
+    """A4, GB/T 9704 margins, footers with outer page numbers on odd and even pages.
+
+    The page number's dash lies 7 mm below the text block (262 mm from the top, 35 mm from the
+    bottom edge): the footer's one line is ``PAGE_NUMBER_LINE`` high and its foot is
+    ``FOOTER_DISTANCE`` above the page edge; the dash, at mid-height of the em box, is about
+    2.5 mm above the line's foot in 宋体 (descent 0.14 em, dash at 0.36 em over the baseline)
+    and in Noto Serif CJK, so at 25.5 + 2.5 = 28 mm from the edge.
+    """
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(22)
+    section.left_margin, section.right_margin = LEFT_MARGIN, Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), FOOTER_DISTANCE
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
                                 (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
@@ -337,7 +419,7 @@ def body(doc) -> None:
 
 
 def tables(doc) -> None:
-    add(doc, "附表", "Heading 1").paragraph_format.page_break_before = True
+    add(doc, "附表", "Heading 1")  # kept with 表1 (keep-with-next), no page break: no half-empty page
     add(doc, "表1　{{ c.units_label }}招商引资情况（今年以来，截至第{{ b.week_no }}周）", "表题")
     t = "b.ytd_totals"
     table(doc, ["单位", "外出招商（次）", "对接洽谈项目（个）", "签约项目（个）", "签约总投资（亿元）", "落实执行项目（个）",
@@ -387,26 +469,55 @@ def tables(doc) -> None:
     add(doc, "{%p if rounding_note %}")
     add(doc, "注：金额按四舍五入保留两位小数，分项之和与合计可能略有出入。", "表注")
     add(doc, "{%p endif %}")
+    # where 同比 comes from (wording in prose.j2; a workspace's older prose.j2 may not have it)
+    add(doc, "{%p if b.comparison and prose.comparison_note is defined %}")
+    add(doc, "{{ prose.comparison_note(b) }}", "表注")
+    add(doc, "{%p endif %}")
 
 
 def distribution(doc) -> None:
-    """报尾 (版记): 报/送/发 lines between rules, after the last table.
+    """报尾 (版记): 报/送/发 lines between rules, at the foot of the last page.
 
-    It follows the text rather than floating at the foot of the page: LibreOffice drops or
-    misplaces floating tables and frames anchored to the bottom margin.
+    A floating table (w:tblpPr) aligned to the bottom of the text block (vertAnchor="margin",
+    tblpYSpec="bottom"): Word places it there by the OOXML rules for positioned tables, and
+    LibreOffice turns it into a frame at the bottom of the page's text area.  What makes it
+    hold in LibreOffice 7.x: the table is positioned from the page edge (horzAnchor="page",
+    x = the left margin) so that LibreOffice does make it a frame (a margin-anchored table as
+    wide as the text block stays inline), and an anchor paragraph follows it (a floating table
+    that ends the document is dropped).  A section with w:vAlign="bottom" is ignored by
+    LibreOffice 7.4 and a frame (w:framePr) cannot hold a table.
+
+    The rules are the table's borders: first and last 1 pt (0.35 mm), between 0.75 pt (the
+    0.25 mm of GB/T 9704 §7.3.5 in Word's border widths), exactly as wide as the text block
+    because the cells have no padding (Word and LibreOffice place a table so that its cell
+    text, not its border, lines up with the given position); the lines' own indent of one
+    character comes from the 版记 style.
     """
     add(doc, "{%p if c.distribution %}")
-    add(doc, "", "表注").paragraph_format.keep_with_next = True
     rows = ["{%tr if c.distribution.报 %}", "报：{{ c.distribution.报|join('，') }}", "{%tr endif %}",
             "{%tr if c.distribution.送 %}", "送：{{ c.distribution.送|join('，') }}", "{%tr endif %}",
             "{%tr if c.distribution.发 %}", "发：{{ c.distribution.发|join('，') }}", "{%tr endif %}",
             "{% if c.distribution.copies %}（共印{{ c.distribution.copies }}份）{% endif %}"]
     tbl = doc.add_table(rows=len(rows), cols=1)
     tbl.autofit = False
-    set_widths(tbl, [156])
+    set_widths(tbl, [TEXT_WIDTH.mm])
+    table_width = OxmlElement("w:tblW")
+    table_width.set(qn("w:w"), str(int(TEXT_WIDTH.twips)))
+    table_width.set(qn("w:type"), "dxa")
+    old = tbl._tbl.tblPr.find(qn("w:tblW"))
+    tbl._tbl.tblPr.replace(old, table_width)
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", "0"),
+                       ("bottomFromText", "0"), ("vertAnchor", "margin"), ("horzAnchor", "page"),
+                       ("tblpX", str(int(LEFT_MARGIN.twips))), ("tblpYSpec", "bottom")):
+        position.set(qn(f"w:{key}"), value)
+    insert_ordered(tbl._tbl.tblPr, position, TBLPR_ORDER)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    insert_ordered(tbl._tbl.tblPr, overlap, TBLPR_ORDER)
+    cell_margins(tbl, Mm(0))
     for row, text in zip(tbl.rows, rows):
         _cell_text(row.cells[0], text, "版记")
-        row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True  # the 报尾 stays on one page
         _row_flags(row)
     tbl.rows[-1].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     borders = OxmlElement("w:tblBorders")
@@ -416,7 +527,25 @@ def distribution(doc) -> None:
             element.set(qn(key), value)
         borders.append(element)
     insert_ordered(tbl._tbl.tblPr, borders, TBLPR_ORDER)
+    anchor = add(doc)  # the paragraph the table floats on: 1 pt high, so it never needs a page of its own
+    anchor.paragraph_format.first_line_indent = Pt(0)
+    anchor.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    anchor.paragraph_format.line_spacing = Pt(1)
     add(doc, "{%p endif %}")
+
+
+def properties(doc) -> None:
+    """File properties: no template text, Chinese everywhere (the build sets title and dates)."""
+    core = doc.core_properties
+    core.title, core.author, core.comments, core.last_modified_by = "招商工作简报", "", "", ""
+    core.subject = core.keywords = core.category = ""
+    core.language = "zh-CN"
+    core.revision = 1
+    core.created = core.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def build(path: Path) -> Path:
@@ -424,9 +553,7 @@ def build(path: Path) -> Path:
     doc = Document()
     styles(doc)
     page_setup(doc)
-    doc.core_properties.title = "招商工作简报模板"
-    doc.core_properties.author = ""
-    doc.core_properties.comments = "briefing 的 Word 模板：可在 Word/WPS 中修改样式、页边距、页脚；带花括号的标记请勿改动"
+    properties(doc)
     add(doc, '{%p import "prose.j2" as prose %}')
     add(doc, "{%p set c = b.config %}")
     masthead(doc)
@@ -434,6 +561,7 @@ def build(path: Path) -> Path:
     tables(doc)
     distribution(doc)
     doc.save(path)
+    docx_package.tidy(path)
     return path
 
 

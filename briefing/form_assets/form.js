@@ -132,11 +132,13 @@
 
   // ------------------------------------------------------------------ reading and checking the page
 
+  var UNWRITABLE = new RegExp(DATA.limits.unwritable, "gu");  // invisible characters validate refuses ("u": pairs stay)
+
   function raw(box) {
     var input = box.querySelector("[data-field]"), kind = box.getAttribute("data-kind");
     if (kind === "flag") return input.checked;
-    if (kind === "texts") return parse.lines(input.value);
-    var text = input.value.trim();
+    if (kind === "texts") return parse.lines(input.value.replace(UNWRITABLE, ""));
+    var text = input.value.replace(UNWRITABLE, "").trim();
     if (kind === "money") {
       var unit = box.querySelector(".unit select").value;
       return unit === MSG.unit_wan && /^[0-9]+(\.[0-9]+)?$/.test(text) ? text + unit : text;
@@ -190,7 +192,10 @@
       if (doc.kind !== "items") {
         var top = record([doc], topBox, function (d) { return d.label; });
         found.out = found.out.concat(top.out);
-        if (doc.kind === "week") found.week = top.parsed[doc.name].result;
+        if (doc.kind === "week") {
+          var week = found.week = top.parsed[doc.name].result, now = parse.thisWeek(new Date());
+          if (week.year && week.value > now) note(found.errors, topBox(doc.name), doc, doc.label, fmt(MSG["week.future"], { week: week.value, now: now }));
+        }
         return;
       }
       var list = root.querySelector('[data-items="' + doc.name + '"]'), items = [];

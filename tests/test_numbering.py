@@ -1,0 +1,142 @@
+"""期号: parallel builds never share a number, a failed build gives its number back, and a
+damaged ``issues.json`` stops the build with a message instead of a wrong or odd number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import build as build_module
+from briefing.build import build
+from briefing.cli import cli
+from briefing.errors import BriefingError
+from briefing.numbering import recorded_issues
+from briefing.workspace import open_workspace
+
+
+def _issue(path: Path) -> int:
+    return int(re.search(r"第(\d+)期", path.read_text(encoding="utf-8")).group(1))
+
+
+def _build(config: Path, week: str, **kwargs) -> Path:
+    [path] = build(open_workspace(config), week=week, formats=["md"], date=dt.date(2023, 5, 5), **kwargs)
+    return path
+
+
+# Each process waits for the go file, so the four builds really overlap, and renders slowly, so
+# all four are between choosing a number and writing their files at the same time.
+PARALLEL = textwrap.dedent("""
+    import datetime as dt, os, sys, time
+    from briefing import build as b
+    from briefing.workspace import open_workspace
+    render = b.RENDERERS["md"]
+    def slow(*args):
+        time.sleep(1.0)
+        return render(*args)
+    b.RENDERERS["md"] = slow
+    while not os.path.exists(sys.argv[2]):
+        time.sleep(0.01)
+    [path] = b.build(open_workspace(sys.argv[1]), week=sys.argv[3], formats=["md"], date=dt.date(2023, 5, 5))
+    print(path)
+""")
+
+
+def test_parallel_builds_of_different_weeks_never_share_a_number(sample, tmp_path):
+    go = tmp_path / "go"
+    weeks = ["2023-W14", "2023-W15", "2023-W16", "2023-W17"]
+    processes = [subprocess.Popen([sys.executable, "-c", PARALLEL, str(sample), str(go), week],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for week in weeks]
+    go.touch()
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], [err.decode() for _, err in outputs]
+    numbers = {week: _issue(Path(out.decode().strip())) for week, (out, _) in zip(weeks, outputs)}
+    assert sorted(numbers.values()) == [1, 2, 3, 4]
+    assert recorded_issues(sample.parent / ".briefing") == {"2023": numbers}
+    assert not (sample.parent / ".briefing" / "issues.json.lock").exists()
+
+
+def test_a_failed_build_gives_its_number_back(small, monkeypatch):
+    assert _issue(_build(small, "2023-W01")) == 1
+
+    def broken(*args):
+        raise BriefingError("渲染失败")
+
+    monkeypatch.setitem(build_module.RENDERERS, "md", broken)
+    with pytest.raises(BriefingError, match="渲染失败"):
+        _build(small, "2023-W02")
+    with pytest.raises(BriefingError, match="渲染失败"):
+        _build(small, "2023-W01", issue=7)  # an override that fails keeps the old number
+    assert recorded_issues(small.parent / ".briefing") == {"2023": {"2023-W01": 1}}
+    monkeypatch.undo()
+    assert _issue(_build(small, "2023-W02")) == 2
+    assert _issue(_build(small, "2023-W01")) == 1
+
+
+def test_a_number_held_by_a_running_build_is_not_given_to_another_week(small, monkeypatch):
+    from briefing.numbering import reserve
+
+    state = small.parent / ".briefing"
+    with pytest.raises(RuntimeError):
+        with reserve(state, "2023-W01") as first:
+            with reserve(state, "2023-W02") as second:  # started while the first was still running
+                pass
+            raise RuntimeError("the first build fails after the second succeeded")
+    assert (first, second) == (1, 2)
+    assert recorded_issues(state) == {"2023": {"2023-W02": 2}}
+    with reserve(state, "2023-W03") as third:
+        assert third == 3  # never a second 第2期
+
+
+def test_two_builds_of_the_same_week_one_failing_keep_the_number_the_other_printed(small):
+    from briefing.numbering import reserve
+
+    state = small.parent / ".briefing"
+    with pytest.raises(RuntimeError):
+        with reserve(state, "2023-W02") as failing:
+            with reserve(state, "2023-W02") as succeeding:
+                pass
+            raise RuntimeError
+    assert failing == succeeding == 1 and recorded_issues(state) == {"2023": {"2023-W02": 1}}
+
+
+@pytest.mark.parametrize("text", ["{", "[1]", '{"2023": [1]}', '{"2023": {"2023-W02": [1]}}',
+                                  '{"2023": {"2023-W02": "7"}}', '{"2023": {"2023-W02": 0}}',
+                                  '{"2023": {"2023-W02": true}}', '{"2023": {"W02": 3}}', "", "\xff\xfe"])
+def test_a_damaged_issue_registry_stops_the_build_with_its_name(small, text):
+    state = small.parent / ".briefing"
+    state.mkdir()
+    registry = state / "issues.json"
+    registry.write_bytes(text.encode("latin-1"))
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02"])
+    assert result.exit_code == 1, result.output
+    assert f"期号记录 {registry} 已损坏" in result.output and "--issue" in result.output
+    assert "程序内部错误" not in result.output and "第[" not in result.output
+    assert not (small.parent / "output").exists()
+    assert registry.read_bytes() == text.encode("latin-1")  # left for the clerk to repair
+    # with --issue the clerk still cannot build: the registry would be overwritten
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02", "--issue", "5"])
+    assert result.exit_code == 1 and "已损坏" in result.output
+
+
+def test_a_folder_in_place_of_the_registry_is_named(small):
+    (small.parent / ".briefing" / "issues.json").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02", "--format", "md"])
+    assert result.exit_code == 1 and "issues.json 已损坏（不是普通文件" in result.output
+
+
+def test_a_damaged_build_record_only_loses_its_notes(small):
+    state = small.parent / ".briefing"
+    state.mkdir()
+    (state / "builds.json").write_text("[1, 2", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert list(json.loads((state / "builds.json").read_text(encoding="utf-8"))) == ["2023-W02"]
+    assert CliRunner().invoke(cli, ["status", "--config", str(small), "--week", "2023-W02"]).exit_code == 0
