@@ -121,3 +121,14 @@ def test_the_page_loads_nothing_and_hides_no_markup_in_its_data(nanyang):
     page = form_html(hostile, None, "2023-W17")
     assert page.count("<script") == 2 and "alert(1)</script>" not in page
 
+
+def test_every_field_has_a_kind_the_form_knows(config):
+    """A field typed in a way fielddocs does not read (as the week once was, by a PlainValidator)
+    would be shown as a text box the page cannot check."""
+    from briefing.forms.fielddocs import field_docs
+
+    kinds = {doc.name: doc.kind for doc in field_docs(config)}
+    kinds.update({f"{doc.name}.{child.name}": child.kind for doc in field_docs(config) for child in doc.fields})
+    assert [name for name, kind in kinds.items() if kind == "unknown"] == []
+    assert (kinds["week"], kinds["unit"], kinds["trips.start"], kinds["signings.investment"]) == \
+        ("week", "choice", "date", "money")
