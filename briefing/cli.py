@@ -104,6 +104,8 @@ def cli() -> None:
       briefing validate        检查报告是否填写正确
       briefing build           生成最新一周的简报（在 output/ 文件夹）
       briefing new 单位 --week 2023-W17 -o 单位.yaml   生成空白周报发给县市
+      briefing form 单位 --week 2023-W17   生成填报页面（.html）发给县市
+      briefing guide           生成给各单位的《填报说明》
     """
 
 
@@ -250,14 +252,71 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
       briefing new 昌吉市 --week 2023-W17
       briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
     """
-    from briefing.actions.build import normalise_week
     from briefing.forms.blank import blank_report
     from briefing.report.config import load_config
-    from briefing.weeks import current_week
 
     settings = load_config(config)
-    chosen = normalise_week(week) if week else current_week()
-    _emit(blank_report(settings, unit, chosen), output, overwrite=False)
+    _emit(blank_report(settings, unit, _week_or_this(week)), output, overwrite=False)
+
+
+def _week_or_this(week: str | None):
+    """The week typed on the command line (exit 2 when it is not one), else this week."""
+    from briefing.actions.build import normalise_week
+    from briefing.weeks import current_week
+
+    return normalise_week(week) if week else current_week()
+
+
+@cli.command()
+@_config_option
+@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是本周")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="写入这个文件（默认是当前文件夹下的“单位-周次-填报.html”）")
+@click.argument("unit", metavar="[单位]", required=False)
+def form(config: Path, week: str | None, output: Path | None, unit: str | None) -> None:
+    """生成填报页面：一个 .html 文件，县市用浏览器打开即可逐项填写周报，保存的文件可直接报送。
+
+    页面不联网、不需要安装任何软件；单位和周次已填好（不给单位时在页面上选择），填错的地方当场提示，与 briefing validate 的说法一致。可以作为邮件附件发给各单位。
+
+    \b
+    示例：
+      briefing form 昌吉市 --week 2023-W17
+      briefing form --week 2023-W17 -o 周报填报.html
+    """
+    from briefing.forms.blank import canonical_unit
+    from briefing.forms.form import form_file_name, form_html
+    from briefing.report.config import load_config
+    from briefing.workspace.files import write_text
+
+    settings = load_config(config)
+    chosen = _week_or_this(week)
+    name = canonical_unit(settings, unit) if unit else None
+    path = output or Path(form_file_name(name, chosen))
+    write_text(path, form_html(settings, name, chosen))
+    click.echo(str(path))
+
+
+@cli.command()
+@_config_option
+@click.option("--week", metavar="周次", help="示例里用的周次，例如 2023-W17；默认是本周")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="写入这个文件夹（默认是当前文件夹）")
+@click.argument("unit", metavar="[单位]", required=False)
+def guide(config: Path, week: str | None, output: Path | None, unit: str | None) -> None:
+    """生成给各单位的《填报说明》（Markdown 和 Word 两份），内容按本局的配置写，可直接转发。
+
+    说明里有两种填写方法（填报页面、记事本）、填好的示例、各项含义和报送邮箱。给出单位时，示例和文件名用这个单位。
+
+    \b
+    示例：
+      briefing guide
+      briefing guide 昌吉市 -o 发各单位
+    """
+    from briefing.actions.guide import write_guide
+    from briefing.report.config import load_config
+
+    for path in write_guide(load_config(config), unit, _week_or_this(week), output or Path(".")):
+        click.echo(str(path))
 
 
 @cli.command()

@@ -234,3 +234,31 @@ def write_mail(path: Path, report: str, name: str = "report.yaml", sender: str =
     message.add_attachment(report.encode("utf-8"), maintype="application", subtype="octet-stream", filename=name)
     path.write_bytes(bytes(message))
     return path
+
+
+# A second, unrelated bureau (another province, 省外 for outside investment): documents
+# generated for it must use its own names, never the sample's (issue 13).
+NANYANG_CONFIG = """\
+bureau: 南阳市商务局
+title: 招商引资工作简报
+region: 全市
+units_label: 各县市区
+external_label: 省外
+units:
+  - 南召县
+  - 方城县
+  - name: 西峡县
+    aliases: [西峡]
+industries: [装备制造, 绿色食品, 中医药]
+mail:
+  imap:
+    host: imap.example.cn
+    user: nyzs@example.cn
+"""
+SAMPLE_WORDS = ("昌吉", "区外", "区内", "硅基", "0994", "呼图壁", "准东", "新疆", "自治区")
+
+
+@pytest.fixture
+def nanyang(tmp_path: Path) -> Path:
+    """The second bureau's workspace, with no reports; returns its config path."""
+    return write_workspace(tmp_path / "nanyang", NANYANG_CONFIG, {})

@@ -107,7 +107,11 @@ def test_remind_sends_polite_chinese_reminders_with_a_blank_report(tmp_path, smt
     assert str(message["Subject"]) == "【催报】C园区2023年第17周招商工作周报"
     body = message.get_body().get_content()
     assert "尚未收到贵单位2023年第17周（4月24日至30日）的招商工作周报" in body and "测试州商务局" in body
-    [attachment] = list(message.iter_attachments())
+    form, attachment = list(message.iter_attachments())
+    assert form.get_filename() == "C园区-2023-W17-填报.html" and form.get_content_type() == "text/html"
+    page = form.get_payload(decode=True).decode("utf-8")
+    assert '"unit":"C园区","week":"2023-W17"' in page and "default-src 'none'" in page
+    assert "附件“C园区-2023-W17-填报.html”是填报页面" in body
     assert attachment.get_filename() == "C园区.yaml"
     assert attachment.get_content_charset() == "utf-8"
     blank = yaml.safe_load(attachment.get_payload(decode=True).decode("utf-8"))

@@ -1,5 +1,5 @@
 """Reminders (``briefing remind``): a polite Chinese e-mail to each unit that has not reported
-for a week, with the week's blank report attached; previewed unless sent."""
+for a week, with the week's fill-in form and blank report attached; previewed unless sent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from email.utils import format_datetime, make_msgid
 from briefing.actions.status import WeekStatus
 from briefing.errors import BriefingError
 from briefing.forms.blank import blank_report
+from briefing.forms.form import form_file_name, form_html
 from briefing.mail.smtp import open_smtp, smtp_failure
 from briefing.workspace.layout import Workspace
 
@@ -25,7 +26,7 @@ class Reminder:
 
 
 def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None) -> list[Reminder]:
-    """A polite reminder to each missing unit, with a blank report for the week attached."""
+    """A polite reminder to each missing unit, with the fill-in form and a blank report for the week."""
     now = now or dt.datetime.now().astimezone()
     smtp = ws.config.mail.smtp if ws.config.mail else None
     sender = (smtp.sender or smtp.user) if smtp else None
@@ -38,7 +39,10 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
             f"您好！截至{now.year}年{now.month}月{now.day}日，{ws.config.bureau}尚未收到贵单位{status.week.text}"
             f"（{status.week.span_text}）的招商工作周报，请尽快报送。",
             "",
-            f"附件“{unit}.yaml”是本周的空白周报，每一项后面都有填写说明。填好后作为附件回复本邮件即可；"
+            f"附件“{form_file_name(unit, status.week)}”是填报页面：用浏览器（Chrome、Edge、360 等）打开，逐项填写后"
+            "点“保存周报文件”，把保存下来的文件作为附件回复本邮件即可。",
+            "",
+            f"也可以用记事本填写附件“{unit}.yaml”（本周的空白周报，每一项后面都有填写说明），"
             "本周没有的内容整段删去。",
             "",
             "如已报送，请忽略本邮件。谢谢！",
@@ -53,6 +57,8 @@ def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None)
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid("briefing", domain=(sender or "briefing.invalid").rpartition("@")[2] or None)
         message.set_content(body, charset="utf-8", cte="base64")
+        message.add_attachment(form_html(ws.config, unit, status.week), subtype="html", charset="utf-8",
+                               cte="base64", filename=form_file_name(unit, status.week))
         message.add_attachment(blank_report(ws.config, unit, status.week), subtype="yaml", charset="utf-8",
                                cte="base64", filename=f"{unit}.yaml")
         result.append(Reminder(unit, to, message))

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from briefing.errors import BriefingError
 from briefing.fmt import width
+from briefing.forms.fielddocs import describe
 from briefing.report.config import Config
 from briefing.report.hints import choice_hint
 from briefing.report.model import Report
@@ -38,10 +39,9 @@ def _line(indent: str, key: str, value: str, comment: str) -> str:
     return f"{text}{' ' * max(1, COMMENT_COLUMN - width(text))}  # {comment}" if comment else text
 
 
-def _comment(model: type[BaseModel], name: str) -> str:
-    info = model.model_fields[name]
-    text = (info.description or "").replace("\n", " ")
-    required = info.is_required()
+def _comment(config: Config, model: type[BaseModel], name: str) -> str:
+    text = describe(config, model, name).replace("\n", " ")
+    required = model.model_fields[name].is_required()
     return ("（必填）" if required else "（可不填）") + text
 
 
@@ -77,14 +77,12 @@ def blank_report(config: Config, unit: str, week: Week | str) -> str:
             for index, (field, _) in enumerate(item.model_fields.items()):
                 indent = "  - " if index == 0 else "    "
                 placeholder = "[]" if field in ("destinations", "companies") else ""
-                comment = _comment(item, field)
-                if field == "origin":
-                    comment = comment.replace("区外", config.external_label).replace("区内", config.internal_label)
+                comment = _comment(config, item, field)
                 lines.append(_line(indent, field, placeholder, comment))
         elif name in TEXT_LISTS:
             lines.append("")
-            lines.append(_line("", name, "", _comment(Report, name)))
+            lines.append(_line("", name, "", _comment(config, Report, name)))
             lines.append("  - ")
         else:
-            lines.append(_line("", name, values.get(name, ""), _comment(Report, name)))
+            lines.append(_line("", name, values.get(name, ""), _comment(config, Report, name)))
     return "\n".join(lines) + "\n"

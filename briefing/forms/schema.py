@@ -1,7 +1,9 @@
 """The report's JSON Schema (``briefing schema``), for editors that check a report as it is typed.
 
-Derived from the model, with the config's units (and their other names) and industries as
-the allowed values and the Chinese labels as titles.
+Derived from the model, with the config's units (and their other names), industries and words
+for outside and local investment as the allowed values, the Chinese labels as titles, and the
+examples in the descriptions taken from the config (:mod:`briefing.forms.fielddocs`), never
+from the sample bureau.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from briefing.forms.fielddocs import LOCAL, describe, section_model
 from briefing.report.config import Config
 from briefing.report.model import Report
 
@@ -22,6 +25,12 @@ def report_schema(config: Config) -> dict:
         prop = schema["$defs"][definition]["properties"]["industry"]
         target = prop["anyOf"][0] if "anyOf" in prop else prop
         target["enum"] = list(config.industries)
+    for model_name, name in LOCAL:  # the sample's examples → the bureau's
+        properties = schema["properties"] if model_name == "Report" else schema["$defs"][model_name]["properties"]
+        model = Report if model_name == "Report" else section_model(model_name)
+        properties[name]["description"] = describe(config, model, name)
+    origin = schema["$defs"]["Project"]["properties"]["origin"]
+    origin["enum"] = [config.external_label, config.internal_label]
     _chinese_titles(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "招商工作周报"

@@ -55,8 +55,9 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
-def _describe(model: type, error: dict) -> tuple[tuple, str, bool]:
-    """``(loc, message, at_key)`` for one pydantic error dict."""
+def _describe(model: type, error: dict, words: dict[str, str]) -> tuple[tuple, str, bool]:
+    """``(loc, message, at_key)`` for one pydantic error dict; ``words`` puts the bureau's words
+    for the model's (区外 → 省外) into the choices it lists."""
     loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -72,7 +73,9 @@ def _describe(model: type, error: dict) -> tuple[tuple, str, bool]:
         hint = choice_hint(key, _fields_at(model, loc[:-1]), listing="可用的键")
         return loc, f"无法识别的键“{key}”{hint}", True
     if kind == "literal_error":
-        options = [str(o).strip("'") for o in _literal_options(model, loc)]
+        options = [words.get(str(o), str(o)) for o in _literal_options(model, loc)]
+        if error.get("input") is None:  # "kind:" left empty
+            return loc, f"{named}：不能为空，请填写 {'、'.join(options)} 之一", False
         value = _shown(error.get("input"))
         hint = choice_hint(value, options, listing=None)
         return loc, f"{named}：应为 {'、'.join(options)} 之一，实际是“{value}”{hint}", False
@@ -122,11 +125,12 @@ def _without_misspelt_missing(model: type, errors: list[dict]) -> list[dict]:
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 
-def problems_from_errors(model: type, errors: list[dict], doc: Document) -> list[Problem]:
+def problems_from_errors(model: type, errors: list[dict], doc: Document,
+                         words: dict[str, str] | None = None) -> list[Problem]:
     """Turn ``ValidationError.errors()`` of ``model`` into located :class:`Problem` lines."""
     problems = []
     for error in _without_misspelt_missing(model, errors):
-        loc, message, at_key = _describe(model, error)
+        loc, message, at_key = _describe(model, error, words or {})
         line, col = locate(doc.root, loc, at_key=at_key)
         problems.append(Problem(doc.path, line, col, message))
     return sorted(set(problems))

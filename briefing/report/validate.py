@@ -38,7 +38,8 @@ def validate_document(doc: Document, config: Config) -> Report | None:
     try:
         report = Report.model_validate(doc.data, context={"config": config})
     except ValidationError as error:
-        doc.problems.extend(problems_from_errors(Report, error.errors(), doc))
+        words = {"区外": config.external_label, "区内": config.internal_label}
+        doc.problems.extend(problems_from_errors(Report, error.errors(), doc, words))
         doc.problems.sort()
         return None
     if any(p.is_error for p in doc.problems):
