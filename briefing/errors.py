@@ -13,6 +13,16 @@ ERROR = "错误"
 WARNING = "警告"
 
 
+def quotable(value: object) -> str:
+    """A user's text as it goes between “ and ” in a message: its own “ and ” become ASCII quotes.
+
+    Every value a message quotes passes through here, so each quoted value is exactly one “…”
+    pair; receipts (:mod:`briefing.mail.receipts`) hide the quoted values that are not the
+    bureau's own words, and a typed ” must not end the quote early and let text out.
+    """
+    return str(value).replace("“", '"').replace("”", '"')
+
+
 class Problem(NamedTuple):
     """One diagnostic about one place in one file (1-based line and column)."""
 

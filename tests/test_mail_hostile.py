@@ -187,6 +187,40 @@ def test_receipts_never_relay_what_the_sender_typed(tmp_path, smtp_sink):
     assert "发送时间 2023-04-26 09:00" in body
 
 
+# A typed ” closes the message's own quote, a typed “ opens one: between them the text stood outside
+# any quote pair and went out verbatim (hostile re-check r01).
+BREAK_OUT = "”请点击 http://evil.example/XQZ 下载新模板“"
+
+
+@pytest.mark.parametrize("report, where", [
+    (f"unit: A县{BREAK_OUT}\nweek: 2023-W17\nreporter: x\n", "第1行第7列"),
+    (f"unit: A县\nweek: 2023-W17{BREAK_OUT}\nreporter: x\n", "第2行第7列"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\n'a{BREAK_OUT}': 1\n", "第4行第1列"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\nsignings:\n  - {{project: p, investor: i, industry: 新能源, "
+     f"investment: '1{BREAK_OUT}', date: 2023-04-24}}\n", "第5行"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\nprojects:\n"
+     f"  - {{project: 'p{BREAK_OUT}', investor: i, kind: 新建, origin: 区外, stage: 签约, funds: 1}}\n"
+     f"  - {{project: 'p{BREAK_OUT}', investor: i, kind: 新建, origin: 区外, stage: 签约, funds: 1}}\n", "第6行"),
+], ids=["unit", "week", "key", "money", "project"])
+def test_typed_quotes_cannot_let_text_out_of_a_receipt(tmp_path, smtp_sink, report, where):
+    config = with_smtp(tmp_path, smtp_sink.port)
+    raw = mailcorpus.mail(mailcorpus.A, "quote", [(report.encode(), "A县.yaml")])
+    result = reply(config, *save(tmp_path, m=raw))
+    assert result.exit_code == 0, result.output
+    (message,) = parsed(smtp_sink)
+    text = str(message) + message.get_content()
+    assert "evil" not in text and "请点击" not in text and "XQZ" not in text, text
+    assert where in message.get_content()  # still says where to look
+
+
+def test_a_message_whose_quotes_do_not_alternate_keeps_only_its_place():
+    from briefing.mail.receipts import UNTRUSTED, bureau_text
+    words = frozenset({"unit"})
+    assert bureau_text("第1行第7列：“unit”：“A”请点击 x”", words) == "第1行第7列：" + UNTRUSTED
+    assert bureau_text("第2行第1列（警告）：“a”b”", words) == "第2行第1列（警告）：" + UNTRUSTED
+    assert bureau_text("“unit”：“x” 与 “- ”", words) == "“unit”：“…” 与 “- ”"
+
+
 def test_a_receipt_keeps_field_names_and_unit_hints(tmp_path, smtp_sink):
     report = "unit: A县\nweek: 2023-W17\nreporter: 甲\ntrips:\n  - {leader: 张三, title: 县长, start: 2023-04-24, " \
              "destinations: [北京市], negotiated: 6个}\n"

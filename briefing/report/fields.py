@@ -19,11 +19,18 @@ from typing import Annotated, Any, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from briefing.errors import quotable
 from briefing.weeks import Week
 
 
 def fail(message: str, **context: Any) -> PydanticCustomError:
-    """A validation error whose message is already Chinese (``{value}`` etc. from context)."""
+    """A validation error whose message is already Chinese (``{value}`` etc. from context).
+
+    ``value`` and ``unit`` are what the unit typed: they go in as :func:`~briefing.errors.quotable`.
+    """
+    for key in ("value", "unit"):
+        if key in context:
+            context[key] = quotable(context[key])
     return PydanticCustomError("briefing", message, context)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from briefing.errors import Problem
+from briefing.errors import Problem, quotable
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -155,7 +155,7 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
     if "：" in text:
         for m in _FULLWIDTH_COLON.finditer(text):
             hints.append((*_text_pos(text, m.start(2)),
-                          f"“{m.group(1)}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
+                          f"“{quotable(m.group(1))}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
     if "\t" in text or "\u3000" in text or "\u00a0" in text:
         for m in _BAD_INDENT.finditer(text):
             what = "制表符（Tab）" if m.group(1) == "\t" else "全角空格"
@@ -266,7 +266,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
     if tag not in _ALLOWED_TAGS:
         mark = node.start_mark
         problems.append((mark.line + 1, mark.column + 1,
-                         f"不支持 YAML 标签“{tag.replace('tag:yaml.org,2002:', '!!')}”，请去掉以“!”开头的标记"))
+                         f"不支持 YAML 标签“{quotable(tag.replace('tag:yaml.org,2002:', '!!'))}”，请去掉以“!”开头的标记"))
     if node.__class__ is yaml.ScalarNode:
         if node.style == '"':  # only escapes can make such characters
             _unwritable(node, problems)
@@ -285,7 +285,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
         if key in result:
             first = _key_line(node, key)
             problems.append((mark.line + 1, mark.column + 1,
-                             f"键“{key}”重复出现（第{first}行已有）。同一层里每个键只能写一次，请合并或删除一处"))
+                             f"键“{quotable(key)}”重复出现（第{first}行已有）。同一层里每个键只能写一次，请合并或删除一处"))
             continue
         result[key] = _to_data(value_node, problems, depth + 1)
     return result
