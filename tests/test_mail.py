@@ -446,7 +446,7 @@ def test_take_reports_an_unreadable_source_without_logging(ws, tmp_path):
         def boom() -> bytes:
             raise OSError(13, "Permission denied")
         handled = engine.take(Incoming(origin="locked.eml", load=boom))
-    assert handled.error and "Permission denied" in handled.error
+    assert handled.error and "没有权限" in handled.error and "Permission denied" not in handled.error
     assert read_log(ws.parent / ".briefing") == []
 
 

@@ -41,7 +41,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Callable, Sequence
 
-from briefing.errors import BriefingError, Problem
+from briefing.errors import BriefingError, Problem, os_reason
 from briefing.figures.figures import contribution, records
 from briefing.mail.archive import Archive, Conflict
 from briefing.mail.log import (ACCEPTED, DUPLICATE, EMPTY, FINAL, HELD, INTERRUPTED, QUARANTINED, READ, READING,
@@ -189,7 +189,7 @@ class Ingest:
         except BriefingError:  # the source itself failed (a connection lost): stop the run
             raise
         except Exception as error:  # an unreadable file, a mailbox changed under us
-            handled.error = f"无法读取：{getattr(error, 'strerror', None) or error}"
+            handled.error = f"无法读取：{os_reason(error)}"
             return handled
         sha = _sha(raw)
         prior = self.by_sha.get(sha, [])

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from briefing.errors import Problem, quotable
+from briefing.errors import Problem, os_reason, quotable
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -342,7 +342,7 @@ def read_file(path: str | Path, shown_as: str | None = None) -> Document:
         raw = Path(path).read_bytes()
     except OSError as error:
         doc = Document(path=shown)
-        doc.problem(1, 1, f"无法读取文件：{error.strerror or error}")
+        doc.problem(1, 1, f"无法读取文件：{os_reason(error)}")
         return doc
     return parse_bytes(raw, shown)
 
