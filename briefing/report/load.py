@@ -21,6 +21,7 @@ can be turned back into ``LINE:COL`` by :func:`locate`.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import unicodedata
@@ -146,24 +147,30 @@ _BAD_INDENT = re.compile(r"^[ ]*([\t\u3000\u00a0])", re.M)
 _DASH_NO_SPACE = re.compile(r"^[ ]*(-)(?=[^\s\-0-9.])", re.M)
 
 
+MAX_HINTS = 20
+"""Hints shown per file; the rest are counted in one line (a hostile file can have 300,000)."""
+
+
 def lexical_hints(text: str) -> list[tuple[int, int, str]]:
     """Find the typing mistakes clerks make that YAML reports badly or not at all.
 
-    Returns ``(line, col, message)`` triples, 1-based.
+    Returns ``(line, col, message)`` triples, 1-based: the first :data:`MAX_HINTS`, then one
+    line counting the others.  Linear in the text: positions come from one table of line starts.
     """
     hints = []
+    where = _Positions(text)
     if "：" in text:
         for m in _FULLWIDTH_COLON.finditer(text):
-            hints.append((*_text_pos(text, m.start(2)),
+            hints.append((*where(m.start(2)),
                           f"“{quotable(m.group(1))}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
     if "\t" in text or "\u3000" in text or "\u00a0" in text:
         for m in _BAD_INDENT.finditer(text):
             what = "制表符（Tab）" if m.group(1) == "\t" else "全角空格"
-            hints.append((*_text_pos(text, m.start(1)), f"缩进里有{what}，请全部改用半角空格缩进"))
+            hints.append((*where(m.start(1)), f"缩进里有{what}，请全部改用半角空格缩进"))
     for m in _NO_SPACE.finditer(text):
-        hints.append((*_text_pos(text, m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
+        hints.append((*where(m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
     for m in _DASH_NO_SPACE.finditer(text):
-        hints.append((*_text_pos(text, m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
+        hints.append((*where(m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
     if "[" in text and "，" in text:
         for number, line in enumerate(text.split("\n"), 1):  # per line: linear even for hostile input
             opening = line.find("[")
@@ -172,12 +179,26 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
                 hints.append((number, comma + 1,
                               "方括号列表里用了中文标点“，”分隔，请改用英文逗号“,”，或每项单独一行以“- ”开头"))
     hints.sort()
+    if len(hints) > MAX_HINTS:
+        line, col, _ = hints[MAX_HINTS]
+        hints[MAX_HINTS:] = [(line, col, f"从这里起另有{len(hints) - MAX_HINTS}处类似的问题没有一一列出，"
+                                         "请先改正上面这些，再重新检查")]
     return hints
 
 
-def _text_pos(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+class _Positions:
+    """1-based ``(line, col)`` of an index into ``text``, by bisection in a table of line
+    starts made on first use (``text.count`` per hint was quadratic)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
 
 # ---------------------------------------------------------------- composing
