@@ -141,6 +141,30 @@ def test_two_from_headers_mean_no_sender(tmp_path, ws, order):
     assert "发件人无法确认（没有发件人、有多个发件人或地址不规范）" in record.errors[0]
 
 
+@pytest.mark.parametrize("second", ["From : {x}", "FROM: {x}", "from\t: {x}", "From  :{x}", "FrOm : <{x}>"])
+@pytest.mark.parametrize("first", [True, False])
+def test_a_from_in_obsolete_syntax_counts_as_a_second_from(tmp_path, ws, second, first):
+    """RFC 5322 obs-from ("From : x") is dropped by Python's parser as a misplaced "From " line,
+    and "FROM : x" ends its header block: either way, another From (hostile re-check r13)."""
+    raw = mailcorpus.mail(mailcorpus.A, "obs", [(mailcorpus.A_V1, "A县.yaml")])
+    extra = second.format(x=mailcorpus.STRANGER).encode() + b"\r\n"
+    own = f"From: {mailcorpus.A}\r\n".encode()
+    trace = b"Received: from mx.example by bureau.example; Wed, 26 Apr 2023 09:00:00 +0800\r\n"  # not an mbox
+    raw = raw.replace(own, trace + extra + own if first else own + extra, 1)
+    assert read_letter(raw, 10**6).sender is None
+    (path,) = save(tmp_path, obs=raw)
+    assert invoke("ingest", "--config", ws, path).exit_code == 0
+    assert not (ws.parent / "entries" / "2023-W17").exists()
+    (record,) = read_log(ws.parent / ".briefing")
+    assert record.sender is None and record.outcome in ("quarantined", "empty", "rejected")
+
+
+def test_from_in_a_body_or_another_header_is_not_a_second_from():
+    raw = mailcorpus.mail(mailcorpus.A, "body", [(b"From: x@y.example\nFrom : z@y.example\n", "A县.yaml")])
+    raw = raw.replace(b"Subject:", b"X-Original-From: z@y.example\r\nSubject:", 1)
+    assert read_letter(raw, 10**6).sender == mailcorpus.A
+
+
 def test_a_forward_whose_inner_message_has_two_froms_has_no_author(tmp_path, ws):
     inner = mailcorpus.forward(CLERK, mailcorpus.A, mailcorpus.A_V1, "inner2")
     raw = inner.replace(f"From: {mailcorpus.A}\r\n".encode(), f"From: {mailcorpus.A}\r\nFrom: x@y.example\r\n".encode())
