@@ -427,3 +427,60 @@ def test_a_run_stopped_after_reading_is_not_taken_for_a_hang(tmp_path, ws, monke
     assert (ws.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
     assert len({p for p in (ws.parent / "archive" / "mail").rglob("*.eml")}) == 1
     assert not os.path.exists(ws.parent / ".briefing" / "ingest.lock")
+
+
+def test_a_run_stopped_while_checking_reports_is_retried_once_then_skipped(tmp_path, ws, monkeypatch):
+    """Hostile re-check r12: the guard covered parsing only, so a mail whose report hung the
+    check stalled every later run.  Now: the next run retries it once; a second stop, and the
+    run after that logs it as interrupted and gets on with the other mail."""
+    raw = mailcorpus.messages()
+    paths = save(tmp_path, m01=raw["m01"], m02=raw["m02"])
+    original = Ingest._judge_part
+
+    class Killed(BaseException):
+        pass
+
+    def hang(self, letter, part, base, vouched=False):
+        if letter.raw == raw["m01"]:
+            raise Killed  # kill -9 while the report is checked
+        return original(self, letter, part, base, vouched)
+
+    monkeypatch.setattr(Ingest, "_judge_part", hang)
+    for _ in range(2):
+        with pytest.raises(Killed):
+            run(open_workspace(ws), paths)
+        assert read_log(ws.parent / ".briefing") == []  # no outcome yet, and not given up after one stop
+    monkeypatch.setattr(Ingest, "_judge_part", original)
+    result = invoke("ingest", "--config", ws, *paths)
+    assert result.exit_code == 0, result.output
+    first, second = read_log(ws.parent / ".briefing")
+    assert (first.outcome, first.sha256) == ("interrupted", hashlib.sha256(raw["m01"]).hexdigest())
+    assert "检查这封邮件里的报告时程序都中断了" in first.errors[0]
+    assert (second.outcome, second.unit) == ("accepted", "B县")
+    log = (ws.parent / ".briefing" / "ingest.jsonl").read_bytes()
+    assert invoke("ingest", "--config", ws, *paths).exit_code == 0
+    assert (ws.parent / ".briefing" / "ingest.jsonl").read_bytes() == log  # settled: nothing more
+
+
+def test_a_message_stopped_after_its_first_report_resumes_with_the_second(tmp_path, ws, monkeypatch):
+    both = mailcorpus.mail(mailcorpus.A, "two-parts", [(mailcorpus.A_V1, "A县.yaml"), (mailcorpus.B_W17, "B县.yaml")])
+    (path,) = save(tmp_path, two=both)
+    config = ws.read_text(encoding="utf-8")
+    ws.write_text(config.replace("senders:\n", "senders:\n  B县: [a@county.example]\n", 1)
+                  .replace("  B县: [B@County.Example, b-backup@county.example]\n", ""), encoding="utf-8")
+    original = Ingest._judge_part
+
+    def stop_at_second(self, letter, part, base, vouched=False):
+        if part.index != letter.parts[0].index:
+            raise KeyboardInterrupt
+        return original(self, letter, part, base, vouched)
+
+    monkeypatch.setattr(Ingest, "_judge_part", stop_at_second)
+    with pytest.raises(KeyboardInterrupt):
+        run(open_workspace(ws), [path])
+    monkeypatch.setattr(Ingest, "_judge_part", original)
+    run(open_workspace(ws), [path])
+    records = read_log(ws.parent / ".briefing")
+    assert [(r.unit, r.outcome) for r in records] == [("A县", "accepted"), ("B县", "accepted")]  # each once
+    assert (ws.parent / "entries" / "2023-W17" / "B县.yaml").read_bytes() == mailcorpus.B_W17
+

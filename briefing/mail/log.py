@@ -42,6 +42,10 @@ READING = "reading"
 """The ``kind`` of the lines that bracket parsing a message: outcome ``started``, then ``read``."""
 STARTED = "started"
 READ = "read"
+DONE = "done"
+TAKEN_OVER = "taken_over"
+"""``reading``/``taken_over``: this run took over the lock a killed run left (notes say whose)."""
+"""``reading``/``done``: every outcome of the message is logged (see :mod:`briefing.mail.engine`)."""
 
 OUTCOME_LABELS = {
     ACCEPTED: "已入库",
@@ -75,7 +79,7 @@ class LogRecord:
     kind: str
     outcome: str
     """accepted, replaced, superseded, rejected, quarantined, duplicate, empty, held,
-    interrupted; sent, failed; started, read."""
+    interrupted; sent, failed; started, read, done, taken_over."""
     time: str
     """When the line was written (ISO 8601 with microseconds, local time with offset)."""
     seq: int
