@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, quotable
 
 MIN_YEAR, MAX_YEAR = 1990, 2200
 """The years a typed week may be in (anything else is a typing mistake)."""
@@ -62,7 +62,7 @@ class Week:
         text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
         match = _TYPED.fullmatch(text)
         if not match:
-            raise ValueError(f"周次应写成 2023-W17 的形式（年份-W周数），实际是“{value}”")
+            raise ValueError(f"周次应写成 2023-W17 的形式（年份-W周数），实际是“{quotable(value)}”")
         year, number = int(match.group(1) or match.group(3)), int(match.group(2) or match.group(4))
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise ValueError(f"年份 {year} 不对，请检查周次，例如 2023-W17")

@@ -66,7 +66,7 @@ def test_a_malformed_briefing_today_is_a_usage_error(small, monkeypatch):
 
 @pytest.mark.parametrize("raw", [
     "99999999999999999999",        # 20 digits: the fast path once skipped the ceiling
-    "1000000", "1000000亿元", "1e6", "10000000000万元", "100000000000000元", 10 ** 6, D(10 ** 6),
+    "1000000", "1000000亿元", "1000000.0", "10000000000万元", "100000000000000元", 10 ** 6, D(10 ** 6),
 ])
 def test_one_amount_ceiling_for_every_path(raw):
     with pytest.raises(ValueError, match="一百万亿元"):
@@ -256,3 +256,34 @@ def test_a_week_that_does_not_fit_its_folder_or_its_dates_is_warned_about(small)
     assert result.exit_code == 0
     assert f"{path}:2:7: 警告: 文件放在“2023-W02”文件夹里，但周次写的是 2023-W27" in result.output
     assert "报告里的日期都不在 2023-W27 前后两周内" in result.output
+
+
+# ---------------------------------------------------------------- exponent notation (hostile re-check r09)
+
+
+@pytest.mark.parametrize("raw", ["1E+5", "1e5", "2.5e3万元", "inf", ".inf", "NaN", "-1e3"])
+def test_exponent_notation_and_non_numbers_are_refused_as_amounts(raw):
+    with pytest.raises(Exception) as caught:
+        parse_money(raw)
+    assert "请直接写数字，如 100000" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["1e1", "1E+0", ".nan"])
+def test_exponent_notation_is_refused_as_a_count(raw):
+    with pytest.raises(Exception) as caught:
+        parse_count(raw)
+    assert "请直接写数字，如 100000" in str(caught.value)
+
+
+def test_an_exponent_amount_is_refused_by_validate_with_its_position(config):
+    text = HEAD + ("signings:\n  - {project: p, investor: i, industry: 新能源, investment: 1E+5, "
+                   "date: 2023-01-10}\n")
+    ((line, col, message),) = _problems(config, text)
+    assert (line, "1E+5" in message, "请直接写数字" in message) == (5, True, True)
+
+
+def test_an_exponent_target_in_the_config_is_refused(small):
+    small.write_text(small.read_text(encoding="utf-8").replace("targets:\n  2023:\n", "targets:\n  2023:\n    C园区: 1e2\n", 1),
+                     encoding="utf-8")
+    result = run("validate", "--config", str(small))
+    assert result.exit_code == 1 and "请直接写数字" in result.output, result.output

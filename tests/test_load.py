@@ -119,3 +119,20 @@ def test_raw_control_characters_are_removed():
 def test_a_dash_without_a_space_is_an_error_not_a_merged_destination(tmp_path, config):
     doc = parse_bytes("trips:\n  - destinations:\n      -北京市\n      - 广东省佛山市\n".encode(), "r.yaml")
     assert [(p.line, p.col) for p in doc.problems] == [(3, 7)] and "- 北京市" in doc.problems[0].message
+
+
+def test_hints_are_capped_with_one_line_counting_the_rest():
+    from briefing.report.load import MAX_HINTS, lexical_hints
+
+    text = "unit: A县\n" + "a： 1\n" * 50_000  # hostile re-check r10: 300,000 such lines hung ingest
+    hints = lexical_hints(text)
+    assert len(hints) == MAX_HINTS + 1 == 21
+    assert hints[0][:2] == (2, 2) and hints[MAX_HINTS - 1][:2] == (21, 2)
+    assert hints[-1][:2] == (22, 2) and "另有49980处" in hints[-1][2]
+
+
+def test_hint_positions_deep_in_a_file_with_mixed_lines():
+    from briefing.report.load import lexical_hints
+
+    text = "unit: A县\r\n" + "x: 1\n" * 998 + "  \tb: 2\n" + "c：3\n"  # lines 1, 2-999, 1000, 1001
+    assert [h[:2] for h in lexical_hints(text)] == [(1000, 3), (1001, 2)]

@@ -106,3 +106,25 @@ def test_waiting_for_a_short_holder(tmp_path):
     with Lock(path, wait=30):
         assert json.loads(path.read_text())["pid"] == os.getpid()
     holder.wait()
+
+
+def test_a_killed_ingests_lock_is_taken_over_at_once_with_a_log_line(small, tmp_path):
+    """Hostile re-check r11: kill -9 of ``briefing ingest`` must not block the next run; the
+    take-over is said, in the ingest log and to the clerk."""
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+    from briefing.mail.log import read_log
+    from conftest import write_mail
+
+    state = small.parent / ".briefing"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    _planted(state / "ingest.lock", pid=int(gone.stdout), host=socket.gethostname(), since=time.time())
+    mail = write_mail(tmp_path / "c.eml", "unit: C园区\nweek: 2023-W02\nreporter: 丙\n", "C园区.yaml")
+    result = CliRunner().invoke(cli, ["ingest", "--config", str(small), str(mail)])
+    assert result.exit_code == 0, result.output
+    assert "已接管" in result.output and f"进程 {int(gone.stdout)}" in result.output
+    (line,) = [r for r in read_log(state, reading=True) if r.outcome == "taken_over"]
+    assert f"进程 {int(gone.stdout)}" in line.notes[0]
+    assert [r.outcome for r in read_log(state)] == ["accepted"]
+    assert not (state / "ingest.lock").exists()

@@ -295,8 +295,8 @@ def test_a_torn_last_log_line_is_skipped_and_the_next_line_starts_fresh(tmp_path
         handle.write(b'{"kind": "report", "outco')
     run(open_workspace(ws), [tmp_path / "m02.eml"])
     assert [r.outcome for r in read_log(ws.parent / ".briefing")] == ["accepted", "accepted"]
-    # each message: reading started, read, its record; the torn line stays on its own
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 7
+    # each message: reading started, read, its record, done; the torn line stays on its own
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 9
 
 
 def test_another_ingest_running_is_refused_and_a_stale_lock_is_taken_over(tmp_path, corpus, ws):
@@ -446,7 +446,7 @@ def test_take_reports_an_unreadable_source_without_logging(ws, tmp_path):
         def boom() -> bytes:
             raise OSError(13, "Permission denied")
         handled = engine.take(Incoming(origin="locked.eml", load=boom))
-    assert handled.error and "Permission denied" in handled.error
+    assert handled.error and "没有权限" in handled.error and "Permission denied" not in handled.error
     assert read_log(ws.parent / ".briefing") == []
 
 

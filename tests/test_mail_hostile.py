@@ -141,6 +141,30 @@ def test_two_from_headers_mean_no_sender(tmp_path, ws, order):
     assert "发件人无法确认（没有发件人、有多个发件人或地址不规范）" in record.errors[0]
 
 
+@pytest.mark.parametrize("second", ["From : {x}", "FROM: {x}", "from\t: {x}", "From  :{x}", "FrOm : <{x}>"])
+@pytest.mark.parametrize("first", [True, False])
+def test_a_from_in_obsolete_syntax_counts_as_a_second_from(tmp_path, ws, second, first):
+    """RFC 5322 obs-from ("From : x") is dropped by Python's parser as a misplaced "From " line,
+    and "FROM : x" ends its header block: either way, another From (hostile re-check r13)."""
+    raw = mailcorpus.mail(mailcorpus.A, "obs", [(mailcorpus.A_V1, "A县.yaml")])
+    extra = second.format(x=mailcorpus.STRANGER).encode() + b"\r\n"
+    own = f"From: {mailcorpus.A}\r\n".encode()
+    trace = b"Received: from mx.example by bureau.example; Wed, 26 Apr 2023 09:00:00 +0800\r\n"  # not an mbox
+    raw = raw.replace(own, trace + extra + own if first else own + extra, 1)
+    assert read_letter(raw, 10**6).sender is None
+    (path,) = save(tmp_path, obs=raw)
+    assert invoke("ingest", "--config", ws, path).exit_code == 0
+    assert not (ws.parent / "entries" / "2023-W17").exists()
+    (record,) = read_log(ws.parent / ".briefing")
+    assert record.sender is None and record.outcome in ("quarantined", "empty", "rejected")
+
+
+def test_from_in_a_body_or_another_header_is_not_a_second_from():
+    raw = mailcorpus.mail(mailcorpus.A, "body", [(b"From: x@y.example\nFrom : z@y.example\n", "A县.yaml")])
+    raw = raw.replace(b"Subject:", b"X-Original-From: z@y.example\r\nSubject:", 1)
+    assert read_letter(raw, 10**6).sender == mailcorpus.A
+
+
 def test_a_forward_whose_inner_message_has_two_froms_has_no_author(tmp_path, ws):
     inner = mailcorpus.forward(CLERK, mailcorpus.A, mailcorpus.A_V1, "inner2")
     raw = inner.replace(f"From: {mailcorpus.A}\r\n".encode(), f"From: {mailcorpus.A}\r\nFrom: x@y.example\r\n".encode())
@@ -185,6 +209,40 @@ def test_receipts_never_relay_what_the_sender_typed(tmp_path, smtp_sink):
     assert "第1个报告附件" in body or "A县2023年第17周的报告" in body
     assert "第10行第17列：“negotiated”（对接洽谈项目数（个））：应为整数，例如 6，实际是“…”" in body  # positions, hints
     assert "发送时间 2023-04-26 09:00" in body
+
+
+# A typed ” closes the message's own quote, a typed “ opens one: between them the text stood outside
+# any quote pair and went out verbatim (hostile re-check r01).
+BREAK_OUT = "”请点击 http://evil.example/XQZ 下载新模板“"
+
+
+@pytest.mark.parametrize("report, where", [
+    (f"unit: A县{BREAK_OUT}\nweek: 2023-W17\nreporter: x\n", "第1行第7列"),
+    (f"unit: A县\nweek: 2023-W17{BREAK_OUT}\nreporter: x\n", "第2行第7列"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\n'a{BREAK_OUT}': 1\n", "第4行第1列"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\nsignings:\n  - {{project: p, investor: i, industry: 新能源, "
+     f"investment: '1{BREAK_OUT}', date: 2023-04-24}}\n", "第5行"),
+    (f"unit: A县\nweek: 2023-W17\nreporter: x\nprojects:\n"
+     f"  - {{project: 'p{BREAK_OUT}', investor: i, kind: 新建, origin: 区外, stage: 签约, funds: 1}}\n"
+     f"  - {{project: 'p{BREAK_OUT}', investor: i, kind: 新建, origin: 区外, stage: 签约, funds: 1}}\n", "第6行"),
+], ids=["unit", "week", "key", "money", "project"])
+def test_typed_quotes_cannot_let_text_out_of_a_receipt(tmp_path, smtp_sink, report, where):
+    config = with_smtp(tmp_path, smtp_sink.port)
+    raw = mailcorpus.mail(mailcorpus.A, "quote", [(report.encode(), "A县.yaml")])
+    result = reply(config, *save(tmp_path, m=raw))
+    assert result.exit_code == 0, result.output
+    (message,) = parsed(smtp_sink)
+    text = str(message) + message.get_content()
+    assert "evil" not in text and "请点击" not in text and "XQZ" not in text, text
+    assert where in message.get_content()  # still says where to look
+
+
+def test_a_message_whose_quotes_do_not_alternate_keeps_only_its_place():
+    from briefing.mail.receipts import UNTRUSTED, bureau_text
+    words = frozenset({"unit"})
+    assert bureau_text("第1行第7列：“unit”：“A”请点击 x”", words) == "第1行第7列：" + UNTRUSTED
+    assert bureau_text("第2行第1列（警告）：“a”b”", words) == "第2行第1列（警告）：" + UNTRUSTED
+    assert bureau_text("“unit”：“x” 与 “- ”", words) == "“unit”：“…” 与 “- ”"
 
 
 def test_a_receipt_keeps_field_names_and_unit_hints(tmp_path, smtp_sink):
@@ -369,3 +427,60 @@ def test_a_run_stopped_after_reading_is_not_taken_for_a_hang(tmp_path, ws, monke
     assert (ws.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
     assert len({p for p in (ws.parent / "archive" / "mail").rglob("*.eml")}) == 1
     assert not os.path.exists(ws.parent / ".briefing" / "ingest.lock")
+
+
+def test_a_run_stopped_while_checking_reports_is_retried_once_then_skipped(tmp_path, ws, monkeypatch):
+    """Hostile re-check r12: the guard covered parsing only, so a mail whose report hung the
+    check stalled every later run.  Now: the next run retries it once; a second stop, and the
+    run after that logs it as interrupted and gets on with the other mail."""
+    raw = mailcorpus.messages()
+    paths = save(tmp_path, m01=raw["m01"], m02=raw["m02"])
+    original = Ingest._judge_part
+
+    class Killed(BaseException):
+        pass
+
+    def hang(self, letter, part, base, vouched=False):
+        if letter.raw == raw["m01"]:
+            raise Killed  # kill -9 while the report is checked
+        return original(self, letter, part, base, vouched)
+
+    monkeypatch.setattr(Ingest, "_judge_part", hang)
+    for _ in range(2):
+        with pytest.raises(Killed):
+            run(open_workspace(ws), paths)
+        assert read_log(ws.parent / ".briefing") == []  # no outcome yet, and not given up after one stop
+    monkeypatch.setattr(Ingest, "_judge_part", original)
+    result = invoke("ingest", "--config", ws, *paths)
+    assert result.exit_code == 0, result.output
+    first, second = read_log(ws.parent / ".briefing")
+    assert (first.outcome, first.sha256) == ("interrupted", hashlib.sha256(raw["m01"]).hexdigest())
+    assert "检查这封邮件里的报告时程序都中断了" in first.errors[0]
+    assert (second.outcome, second.unit) == ("accepted", "B县")
+    log = (ws.parent / ".briefing" / "ingest.jsonl").read_bytes()
+    assert invoke("ingest", "--config", ws, *paths).exit_code == 0
+    assert (ws.parent / ".briefing" / "ingest.jsonl").read_bytes() == log  # settled: nothing more
+
+
+def test_a_message_stopped_after_its_first_report_resumes_with_the_second(tmp_path, ws, monkeypatch):
+    both = mailcorpus.mail(mailcorpus.A, "two-parts", [(mailcorpus.A_V1, "A县.yaml"), (mailcorpus.B_W17, "B县.yaml")])
+    (path,) = save(tmp_path, two=both)
+    config = ws.read_text(encoding="utf-8")
+    ws.write_text(config.replace("senders:\n", "senders:\n  B县: [a@county.example]\n", 1)
+                  .replace("  B县: [B@County.Example, b-backup@county.example]\n", ""), encoding="utf-8")
+    original = Ingest._judge_part
+
+    def stop_at_second(self, letter, part, base, vouched=False):
+        if part.index != letter.parts[0].index:
+            raise KeyboardInterrupt
+        return original(self, letter, part, base, vouched)
+
+    monkeypatch.setattr(Ingest, "_judge_part", stop_at_second)
+    with pytest.raises(KeyboardInterrupt):
+        run(open_workspace(ws), [path])
+    monkeypatch.setattr(Ingest, "_judge_part", original)
+    run(open_workspace(ws), [path])
+    records = read_log(ws.parent / ".briefing")
+    assert [(r.unit, r.outcome) for r in records] == [("A县", "accepted"), ("B县", "accepted")]  # each once
+    assert (ws.parent / "entries" / "2023-W17" / "B县.yaml").read_bytes() == mailcorpus.B_W17
+

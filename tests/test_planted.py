@@ -152,3 +152,50 @@ def test_records_that_are_devices_are_refused_not_read(small):
     assert result.exit_code == 1 and "无法读取导入记录" in result.output and "不是普通文件" in result.output
     (state / "imap.json").symlink_to("/dev/zero")
     assert read_json_dict(state / "imap.json") == {}
+
+
+# Ways a template can walk from what it sees to Python itself (hostile re-check r02): each would
+# create the marker file in a plain jinja2.Environment.
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "{{ (b|attr('__class__')).__init__.__globals__ }}{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ '{0.__class__.__init__.__globals__}'.format(b) }}",
+    "{% set n = namespace() %}{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch MARKER') }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_a_planted_workspace_template_runs_no_code(small, tmp_path, payload):
+    marker = tmp_path / "executed"
+    templates = small.parent / "templates"
+    shutil.copytree(default_templates(), templates)
+    prose = templates / "prose.j2"
+    prose.write_text(prose.read_text(encoding="utf-8") + "\n" + payload.replace("MARKER", str(marker)) + "\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02", "--format", "md"])
+    assert not marker.exists(), "planted template code ran"
+    assert result.exit_code == 1, result.output
+    assert "prose.j2" in result.output and "模板" in result.output and "Traceback" not in result.output
+    assert not re.search("[A-Za-z]{4,} [a-z]{4,}", result.output.replace(str(small.parent), "")), result.output
+
+
+def test_a_planted_word_template_runs_no_code(small, tmp_path):
+    import zipfile
+
+    marker = tmp_path / "executed"
+    templates = small.parent / "templates"
+    shutil.copytree(default_templates(), templates)
+    docx = templates / "briefing.docx"
+    original = zipfile.ZipFile(docx)
+    parts = {name: original.read(name) for name in original.namelist()}
+    original.close()
+    payload = ESCAPES[0].replace("MARKER", str(marker)).replace("'", "&apos;")
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"{{ c.bureau }}", payload.encode(), 1)
+    with zipfile.ZipFile(docx, "w") as planted:
+        for name, data in parts.items():
+            planted.writestr(name, data)
+    result = CliRunner().invoke(cli, ["build", "--config", str(small), "--week", "2023-W02", "--format", "docx"])
+    assert not marker.exists(), "planted template code ran"
+    assert result.exit_code == 1 and "briefing.docx" in result.output and "模板" in result.output, result.output

@@ -129,3 +129,30 @@ def test_remind_when_everyone_reported(small):
     for send in ((), ("--send",)):  # nothing to send: no preview, and no SMTP settings needed
         result = run("remind", "--config", str(small), "--week", "2023-W02", *send)
         assert result.exit_code == 0 and result.output == "所有单位都已报送，无需催报。\n", result.output
+
+
+def test_remind_stops_before_sending_when_a_folder_cannot_be_read(tmp_path, smtp_sink, monkeypatch):
+    """Hostile re-check r06: the reports in an unreadable folder were taken for missing and their
+    units reminded.  Root reads any folder, so the refusal is simulated where the system gives it."""
+    import errno
+    import os
+
+    config = _mail_workspace(tmp_path, smtp_sink.port)
+    week = config.parent / "entries" / "2023-W17"
+    week.mkdir(parents=True)
+    (week / "B县.yaml").write_text("unit: B县\nweek: 2023-W17\nreporter: 乙\n", encoding="utf-8")
+    real = os.scandir
+
+    def denied(path="."):
+        if os.path.abspath(path) == str(week):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    for send in ((), ("--send",)):
+        result = run("remind", "--config", str(config), "--week", "2023-W17", *send,
+                     env={"BRIEFING_SMTP_PASSWORD": SMTP_PASSWORD})
+        assert result.exit_code == 1, result.output
+        assert str(week) in result.output and "没有权限" in result.output and "没有发送任何催报" in result.output
+        assert "B县：" not in result.output  # no preview either
+    assert smtp_sink.received == []

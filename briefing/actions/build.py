@@ -179,6 +179,6 @@ def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
     with reserve(ws.state, week, issue) as number:  # given back if anything below fails
         b = briefing_of(ws, tally, week, number, date, note)
         editions = [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
-        written = [write_bytes(ws.output / output_name(b, ext), data) for ext, data in editions]
+        written = [write_bytes(ws.output / output_name(b, ext), data, ws.inside) for ext, data in editions]
     record_build(ws.state, b.week)
     return written

@@ -26,7 +26,14 @@ class Reminder:
 
 
 def reminders(ws: Workspace, status: WeekStatus, now: dt.datetime | None = None) -> list[Reminder]:
-    """A polite reminder to each missing unit, with the fill-in form and a blank report for the week."""
+    """A polite reminder to each missing unit, with the fill-in form and a blank report for the week.
+
+    Stops (:class:`BriefingError`, exit 1) when a folder or file could not be read: the units
+    whose reports are in it would be taken for missing and reminded wrongly.
+    """
+    if status.unread:
+        raise BriefingError("下面这些文件或文件夹无法读取，无法确定哪些单位已经报送，没有生成也没有发送任何催报。"
+                            "请处理后重试：\n" + "\n".join(f"  {line}" for line in status.unread))
     now = now or dt.datetime.now().astimezone()
     smtp = ws.config.mail.smtp if ws.config.mail else None
     sender = (smtp.sender or smtp.user) if smtp else None

@@ -22,6 +22,7 @@ from typing import Iterable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from briefing import fmt
 from briefing.errors import BriefingError
@@ -104,8 +105,14 @@ def markdown_escape(text: str) -> str:
     return text
 
 
-class Env(Environment):
-    """An Environment that knows whether it renders Markdown (see :func:`make_env`)."""
+class Env(SandboxedEnvironment):
+    """A sandboxed Environment that knows whether it renders Markdown (see :func:`make_env`).
+
+    Templates live in the workspace, which others may write (a shared folder, a copied
+    workspace): Jinja's sandbox refuses what a template could use to reach Python itself
+    (underscore attributes such as ``__globals__``, unsafe methods), so a planted template
+    can only print, never run code.
+    """
 
     markdown = True
 
@@ -199,9 +206,34 @@ def compiled_template(env: Environment, source: str):
     return env.from_string(source)
 
 
-def template_error(error: TemplateError) -> BriefingError:
-    """A Chinese message for a mistake in a (probably user-edited) template."""
+def template_error(error: TemplateError, template: str | Path | None = None) -> BriefingError:
+    """A Chinese message for a mistake in a (probably user-edited) template, naming it.
+
+    ``template`` names the file when Jinja does not know it (docxtpl renders the .docx's XML
+    from a string).  A :class:`SecurityError` is the sandbox refusing what a template tried.
+    """
+    where, line = _failing_template(error)
+    where = where or (str(template) if template else "")
+    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
+    if isinstance(error, SecurityError):
+        return BriefingError(f"{place}模板试图使用程序内部的功能，为安全起见已停止生成。"
+                             "模板只能使用简报的数据和过滤器；如果模板不是本局修改的，请删除它，改用程序自带的模板")
+    return BriefingError(f"{place}模板有误：{error.message}。请检查模板中的变量名和标签是否写对")
+
+
+def _failing_template(error: TemplateError) -> tuple[str, int | None]:
+    """The template file and line of an error: Jinja sets them on syntax errors; for errors
+    while rendering they are on the traceback's last frame that is a template."""
     where = getattr(error, "filename", None) or getattr(error, "name", None) or ""
     line = getattr(error, "lineno", None)
-    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
-    return BriefingError(f"{place}模板有误：{error.message}。请检查模板中的变量名和标签是否写对")
+    if where:
+        return where, line
+    frames, tb = [], error.__traceback__
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    for tb in reversed(frames):
+        name = tb.tb_frame.f_code.co_filename
+        if not name.endswith(".py") and not name.startswith("<"):
+            return name, tb.tb_lineno
+    return "", None

@@ -38,7 +38,7 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
         buffer = io.BytesIO()
         template.save(buffer)
     except TemplateError as error:
-        raise template_error(error) from None
+        raise template_error(error, path) from None
     except Exception as error:  # noqa: BLE001 - not a .docx, or one Word left damaged: say so in Chinese
         raise BriefingError(f"Word 模板 {path} 无法使用（{type(error).__name__}）。它可能不是 .docx 文件或已损坏；"
                             "可以删除它，改用程序自带的模板（briefing init 会再复制一份）") from None

@@ -66,8 +66,9 @@ PARSER_PROBES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "text.empty": (parse_text, None),
     "money.empty": (parse_money, None),
     "money.invalid": (parse_money, "abc"),
-    "money.not_finite": (parse_money, "NaN"),
-    "money.too_large": (parse_money, "1e9"),
+    "money.not_finite": (parse_money, "nan5"),
+    "money.exponent": (parse_money, "1e5"),
+    "money.too_large": (parse_money, "1000000000000000"),
     "money.decimals": (parse_money, "1.12345678901"),
     "money.negative": (parse_money, "-1"),
     "money.cn_comma": (parse_money, "1，2"),
@@ -78,6 +79,7 @@ PARSER_PROBES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "count.unit": (parse_count, "6个"),
     "count.negative": (parse_count, "-1"),
     "count.invalid": (parse_count, "abc"),
+    "count.exponent": (parse_count, "1e5"),
     "count.huge": (parse_count, "1234567890"),
     "count.too_large": (parse_count, "1001"),
     "date.empty": (parse_date, None),
@@ -232,7 +234,7 @@ def _yaml(data: Any, indent: str = "") -> str:
 # The placeholders form.js fills in, per message; a message with any other is a check the form
 # does not know yet (ProbeFailed tells which, so the JavaScript is taught it, not left to show "{x}").
 FILLED = {
-    "money.invalid": {"value"}, "money.not_finite": {"value"}, "money.too_large": {"value", "hint"},
+    "money.invalid": {"value"}, "money.not_finite": {"value"}, "money.exponent": {"value"}, "count.exponent": {"value"}, "money.too_large": {"value", "hint"},
     "money.negative": {"value"}, "money.cn_comma": {"value"}, "money.decimal_comma": {"value"},
     "money.comma": {"value"}, "money.unit": {"unit", "hint"}, "count.unit": {"value", "number"},
     "money.too_large.bare": {"value"}, "money.decimals": {"value"}, "count.huge": {"value"},

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, os_reason
 from briefing.report.config import Config
 from briefing.report.load import parse_bytes
 from briefing.report.validate import unit_and_week
@@ -59,8 +60,9 @@ class Archive:
     def __init__(self, ws: Workspace):
         self.config: Config = ws.config
         self.root = ws.root.resolve()
-        self.entries = Path(ws.entries).resolve()
+        self.entries = Path(os.path.abspath(ws.entries))  # links in it are checked when written through
         self.folder = self.root / ARCHIVE
+        self.inside = ws.inside
         self._index: dict[tuple[str, str], set[Path]] | None = None
 
     # ---------------------------------------------------------- names
@@ -89,7 +91,7 @@ class Archive:
     def keep(self, path: Path, data: bytes) -> Path:
         """Write ``data`` unless the file already holds it (every kept name is content-derived)."""
         if not path.exists():
-            write_bytes(path, data)
+            write_bytes(path, data, self.inside)
         return path
 
     # ---------------------------------------------------------- what entries holds
@@ -118,7 +120,7 @@ class Archive:
     def store(self, unit: str, week: str, data: bytes) -> Path:
         """Write the current report of ``unit``'s ``week``."""
         entry = self.entry_path(unit, week)
-        write_bytes(entry, data)
+        write_bytes(entry, data, self.inside)
         self.entries_of(unit, week)
         self._index[(unit, week)] = {entry}
         return entry
@@ -154,5 +156,5 @@ class Archive:
                 try:
                     path.unlink()
                 except OSError as error:
-                    raise BriefingError(f"无法移走旧报告 {path}：{error.strerror or error}") from None
+                    raise BriefingError(f"无法移走旧报告 {path}：{os_reason(error)}") from None
         return moved

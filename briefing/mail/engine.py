@@ -21,11 +21,15 @@ provider checked), never by the From of a forwarded message inside it, which any
 A clerk who has checked a saved mail vouches for it (``--vouch``): then the author of a
 forwarded message counts as its sender, and the log says so.
 
-Before a message is parsed for the first time a ``reading``/``started`` line is logged, and
-``reading``/``read`` once it is parsed.  A message whose ``started`` has no ``read`` killed
-or stalled an earlier run while being parsed: it is logged as ``interrupted`` and never
-parsed again, so the next run (by IMAP too) gets past it.  (Bounds on the message, see
-:mod:`briefing.mail.message`, should make this never happen.)
+Before a message is parsed for the first time a ``reading``/``started`` line is logged,
+``reading``/``read`` once it is parsed, and ``reading``/``done`` once every outcome of it is
+logged.  A message whose ``started`` has no ``read`` killed or stalled an earlier run while
+being parsed: it is logged as ``interrupted`` and never parsed again, so the next run (by IMAP
+too) gets past it.  One whose ``read`` has no ``done`` was stopped while its reports were
+checked or stored (a power cut, or a report that takes too long to check): the next run takes
+it up again, once, logging ``read`` again; stopped a second time, it is ``interrupted``.
+Parts already logged are not judged again, so nothing is stored or logged twice.  (Bounds on
+the message and its reports should make a stall never happen.)
 
 A file in ``entries`` is moved or replaced only after its own ``unit`` and ``week`` were read
 and found to be the incoming report's: a file saved by hand under another unit's name holds
@@ -41,10 +45,10 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Callable, Sequence
 
-from briefing.errors import BriefingError, Problem
+from briefing.errors import BriefingError, Problem, os_reason
 from briefing.figures.figures import contribution, records
 from briefing.mail.archive import Archive, Conflict
-from briefing.mail.log import (ACCEPTED, DUPLICATE, EMPTY, FINAL, HELD, INTERRUPTED, QUARANTINED, READ, READING,
+from briefing.mail.log import (ACCEPTED, DONE, TAKEN_OVER, DUPLICATE, EMPTY, FINAL, HELD, INTERRUPTED, QUARANTINED, READ, READING,
                                REJECTED, REPLACED, STARTED, SUPERSEDED, TAKEN, LogRecord, append_log, iso_time,
                                parse_time, read_log, week_text)
 from briefing.mail.message import Letter, Part, read_letter
@@ -133,6 +137,11 @@ class Ingest:
     def __enter__(self) -> "Ingest":
         self._lock.__enter__()
         self._load_log()  # again, now that no other ingest can be writing it
+        if self._lock.taken_over:  # an earlier run was killed: say so, in the log and to the clerk
+            note = f"上一次导入没有正常结束，已接管它留下的锁文件 {self._lock.path.name}：{self._lock.taken_over}"
+            self._append([LogRecord(kind=READING, outcome=TAKEN_OVER, time=self.now().isoformat(), seq=0,
+                                    sha256="", message="", notes=[note])])
+            self.result.warnings.append(note)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -143,6 +152,7 @@ class Ingest:
     def _load_log(self) -> None:
         self.by_sha: dict[str, list[LogRecord]] = {}
         self.reading: dict[str, LogRecord] = {}  # sha → its last reading line
+        self.unfinished: dict[str, int] = {}  # sha → times its judging began (read) and never ended (done)
         self.message_ids: dict[tuple[str, str | None], LogRecord] = {}
         self.versions: dict[tuple[str, str], dict[str, _Version]] = {}
         self.seq = 0
@@ -155,6 +165,8 @@ class Ingest:
         self.seq = max(self.seq, record.seq)
         if record.kind == READING:
             self.reading[record.sha256] = record
+            if record.outcome in (READ, DONE):
+                self.unfinished[record.sha256] = self.unfinished.get(record.sha256, 0) + 1 if record.outcome == READ else 0
             return
         self.by_sha.setdefault(record.sha256, []).append(record)
         if record.message_id and record.outcome in FINAL:
@@ -189,11 +201,12 @@ class Ingest:
         except BriefingError:  # the source itself failed (a connection lost): stop the run
             raise
         except Exception as error:  # an unreadable file, a mailbox changed under us
-            handled.error = f"无法读取：{getattr(error, 'strerror', None) or error}"
+            handled.error = f"无法读取：{os_reason(error)}"
             return handled
         sha = _sha(raw)
         prior = self.by_sha.get(sha, [])
-        if prior and all(r.outcome in FINAL for r in prior):
+        stopped = self.unfinished.get(sha, 0) and not any(r.outcome == INTERRUPTED for r in prior)
+        if prior and all(r.outcome in FINAL for r in prior) and not stopped:  # done (stopped: parts left)
             handled.skipped = True
             return handled
         mark = self.reading.get(sha)
@@ -207,26 +220,36 @@ class Ingest:
         if not prior and mark is not None and mark.outcome == STARTED:
             handled.records = [self._interrupted(raw, base)]
             return handled
+        stalled = self.unfinished.get(sha, 0)
+        if stalled >= 2:  # its reports were being checked when two runs in a row were stopped
+            handled.records = [self._interrupted(raw, base, judging=True)]
+            return handled
+        traced = first is None or stalled == 1  # a first reading, or the one retry
         if first is None:  # a trace before the parser runs, in case it never returns
             self._append([LogRecord(kind=READING, outcome=STARTED, **base)])
         letter = read_letter(raw, self.limit)
         handled.letter = letter
-        if first is None:
+        if traced:
             self._append([LogRecord(kind=READING, outcome=READ, **base)])
         message = base["message"] or self.archive.rel(self.archive.mail_path(sha, letter.date or parse_time(arrived) or self.now()))
         self.archive.keep(self.root / message, raw)
         base.update(time=self.now().isoformat(), message=message, message_id=letter.message_id,
                     date=iso_time(letter.date), sender=letter.sender, subject=letter.subject)
         handled.records = self._judge_message(letter, base, prior, incoming.vouched)
+        if traced:
+            self._append([LogRecord(kind=READING, outcome=DONE, **{**base, "time": self.now().isoformat()})])
         handled.skipped = bool(prior) and not handled.records  # looked at again: nothing changed
         return handled
 
-    def _interrupted(self, raw: bytes, base: dict) -> LogRecord:
-        """The record of a message that an earlier run started to parse and never finished."""
+    def _interrupted(self, raw: bytes, base: dict, judging: bool = False) -> LogRecord:
+        """The record of a message that an earlier run started to parse and never finished (or,
+        ``judging``, whose reports two runs started to check and never finished)."""
         message = self.archive.rel(self.archive.mail_path(base["sha256"], parse_time(base["arrived"]) or self.now()))
         self.archive.keep(self.root / message, raw)
+        what = ("前两次导入检查这封邮件里的报告时程序都中断了（可能是报告内容异常，检查时卡住）" if judging else
+                "上次导入读取这封邮件时程序中断了（可能是这封邮件格式异常，读取时卡住）")
         record = LogRecord(kind="message", outcome=INTERRUPTED, errors=[
-            "上次导入读取这封邮件时程序中断了（可能是这封邮件格式异常，读取时卡住）。为免再次卡住，这封邮件不再读取，"
+            f"{what}。为免再次卡住，这封邮件不再读取，"
             f"其中的报告没有导入。原件保存在 {message}；如果这是正常的报送邮件，请联系发件单位重新发送"],
             **{**base, "message": message})
         self._append([record])

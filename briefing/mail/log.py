@@ -10,17 +10,20 @@ are not complete JSON (a crash while writing) are skipped when read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Sequence
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, os_reason
 from briefing.weeks import Week
 from briefing.workspace.files import Damaged, read_record
 
 LOG_NAME = "ingest.jsonl"
+_MOVE_AWAY = "它不是本程序写的导入记录：请把它移出 .briefing 文件夹（或改名）后重新运行"
 LOG_LIMIT = 256 << 20
 """Bytes: about 400,000 log lines, decades of a province's mail; anything larger is not our log."""
 
@@ -39,6 +42,10 @@ READING = "reading"
 """The ``kind`` of the lines that bracket parsing a message: outcome ``started``, then ``read``."""
 STARTED = "started"
 READ = "read"
+DONE = "done"
+TAKEN_OVER = "taken_over"
+"""``reading``/``taken_over``: this run took over the lock a killed run left (notes say whose)."""
+"""``reading``/``done``: every outcome of the message is logged (see :mod:`briefing.mail.engine`)."""
 
 OUTCOME_LABELS = {
     ACCEPTED: "已入库",
@@ -72,7 +79,7 @@ class LogRecord:
     kind: str
     outcome: str
     """accepted, replaced, superseded, rejected, quarantined, duplicate, empty, held,
-    interrupted; sent, failed; started, read."""
+    interrupted; sent, failed; started, read, done, taken_over."""
     time: str
     """When the line was written (ISO 8601 with microseconds, local time with offset)."""
     seq: int
@@ -154,8 +161,8 @@ def read_log(state: str | os.PathLike, reading: bool = False) -> list[LogRecord]
     try:
         data = read_record(path, LOG_LIMIT)
     except Damaged as problem:
-        raise BriefingError(f"无法读取导入记录 {path}：{problem}。请把它改名保存后重新运行") from None
-    text = "" if data is None else data.decode("utf-8", errors="replace")
+        raise BriefingError(f"无法读取导入记录 {path}：{problem}。{_MOVE_AWAY}") from None
+    text = "" if data is None else data.decode("utf-8-sig", errors="replace")
     records = []
     for line in text.splitlines():
         try:
@@ -172,9 +179,14 @@ def append_log(state: Path, records: Sequence[LogRecord]) -> None:
     """Append ``records`` to the ingest log in ``state``, flushed to disk before returning."""
     path = state / LOG_NAME
     text = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_BINARY", 0)
     try:
         state.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab+") as handle:
+        fd = os.open(path, flags, 0o644)  # never through a link planted at its name
+        with open(fd, "ab+") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise BriefingError(f"无法写入导入记录 {path}：不是普通文件。{_MOVE_AWAY}")
             handle.seek(0, os.SEEK_END)
             if handle.tell():
                 handle.seek(-1, os.SEEK_END)
@@ -184,7 +196,9 @@ def append_log(state: Path, records: Sequence[LogRecord]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as error:
-        raise BriefingError(f"无法写入导入记录 {path}：{error.strerror or error}") from None
+        if error.errno == errno.ELOOP:
+            raise BriefingError(f"无法写入导入记录 {path}：它是一个快捷方式（符号链接），不是普通文件。{_MOVE_AWAY}") from None
+        raise BriefingError(f"无法写入导入记录 {path}：{os_reason(error)}") from None
 
 
 def iso_time(value: dt.datetime | None) -> str | None:

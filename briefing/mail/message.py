@@ -230,6 +230,18 @@ class _Bounds(Compat32):
 _HEADER_LINE = re.compile(rb"(From |[\041-\071\073-\176]*:|[\t ])")  # the parser's own test
 
 
+# Any line another program may take for a From header: any case, blanks before the colon
+# (RFC 5322's obsolete syntax, "From : x"; Python's parser drops it as a misplaced "From " line).
+_FROM_LINE = re.compile(rb"^from[ \t]*:", re.I | re.M)
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def _from_lines(raw: bytes) -> int:
+    """How many From headers the message's header block (up to its first empty line) has."""
+    blank = _BLANK_LINE.search(raw, 0, HEADER_LIMIT)
+    return len(_FROM_LINE.findall(raw, 0, blank.start() if blank else min(len(raw), HEADER_LIMIT)))
+
+
 def _header_end(raw: bytes) -> int | None:
     """Where the message's header block ends (as the parser sees it), or ``None`` when it runs
     on past :data:`HEADER_LIMIT`."""
@@ -299,6 +311,8 @@ def _read_headers(msg: email.message.Message, letter: Letter) -> None:
     letter.message_id = message_id(msg)
     letter.date = parse_date(header_text(msg, "date")[:200])
     letter.sender, letter.sender_name = sender_of(msg)
+    if _from_lines(letter.raw) > 1:  # one the parser dropped or took for the body: whose mail is it?
+        letter.sender, letter.sender_name = None, ""
     letter.subject = header_text(msg, "subject")
     letter.automatic = _automatic(msg, letter.sender)
 

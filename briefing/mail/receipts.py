@@ -33,7 +33,8 @@ from briefing.report.model import Report
 
 # Quoted examples in the error messages' own wording that contain letters or digits.
 _TEMPLATE_WORDS = frozenset(("3560万元", "35.6亿元", "35.6", "键: 值", "true", "false", "是", "否"))
-_QUOTED = re.compile(r"“([^“”]*)”")
+UNTRUSTED = "此处填写有误，请对照填报说明检查这一处"
+_PLACE = re.compile(r"第[0-9]+行第[0-9]+列(?:（警告）)?：")  # the engine's own prefix of a report's error
 _WORDY = re.compile(r"\w")
 
 
@@ -65,11 +66,29 @@ def bureau_words(config: Config) -> frozenset[str]:
 
 def bureau_text(text: str, words: frozenset[str]) -> str:
     """``text`` with every quoted value that is not one of ``words`` (nor mere punctuation,
-    such as “- ”) replaced by “…”."""
-    def keep(match: re.Match) -> str:
-        inner = match.group(1)
-        return match.group(0) if inner in words or not _WORDY.search(inner) else "“…”"
-    text = _QUOTED.sub(keep, text)
+    such as “- ”) replaced by “…”.
+
+    Messages quote each value they insert as one “…” pair (:func:`~briefing.errors.quotable`
+    turns a typed “ or ” into an ASCII quote).  The quotes are read one by one rather than
+    matched in pairs: a message whose quotes do not alternate “ ” “ ” was not made that way, so
+    none of its text is trusted and only its place (line and column) and a general hint go out.
+    """
+    place = _PLACE.match(text)
+    untrusted = (place.group() if place else "") + UNTRUSTED
+    pieces, inside, start = [], False, 0
+    for index, char in enumerate(text):
+        if char not in "“”":
+            continue
+        if (char == "“") == inside:  # a second “ inside a quote, or a ” outside one
+            return untrusted
+        chunk = text[start:index]
+        if inside:
+            chunk = chunk if chunk in words or not _WORDY.search(chunk) else "…"
+        pieces += [chunk, char]
+        inside, start = not inside, index + 1
+    if inside:
+        return untrusted
+    text = "".join(pieces) + text[start:]
     return text if len(text) <= 300 else text[:300] + "…"
 
 

@@ -49,7 +49,7 @@ def smtp_failure(error: Exception, settings: SmtpSettings) -> str:
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return f"发件服务器 {settings.host} 断开了连接，请稍后再试"
     if isinstance(error, OSError):
-        return f"网络错误，无法连接发件服务器 {settings.host}（{error.strerror or error}）"
+        return f"网络错误，无法连接发件服务器 {settings.host}（{os_reason(error)}）"
     return f"发送失败（{type(error).__name__}: {error}）"[:200]
 
 

@@ -88,7 +88,7 @@ def _mailbox(kind: type, what: str, path: Path, stack: ExitStack) -> list[Incomi
         box = kind(str(path), factory=None, create=False)
         keys = list(box.keys())
     except (OSError, mailbox.Error) as error:
-        raise BriefingError(f"无法读取{what} {path}：{getattr(error, 'strerror', None) or error}") from None
+        raise BriefingError(f"无法读取{what} {path}：{os_reason(error)}") from None
     stack.callback(box.close)
     if kind is mailbox.mbox:  # numbered in file order
         return [Incoming(origin=f"{path}#{number}", load=lambda key=key: box.get_bytes(key))

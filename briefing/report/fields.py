@@ -19,11 +19,18 @@ from typing import Annotated, Any, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from briefing.errors import quotable
 from briefing.weeks import Week
 
 
 def fail(message: str, **context: Any) -> PydanticCustomError:
-    """A validation error whose message is already Chinese (``{value}`` etc. from context)."""
+    """A validation error whose message is already Chinese (``{value}`` etc. from context).
+
+    ``value`` and ``unit`` are what the unit typed: they go in as :func:`~briefing.errors.quotable`.
+    """
+    for key in ("value", "unit"):
+        if key in context:
+            context[key] = quotable(context[key])
     return PydanticCustomError("briefing", message, context)
 
 
@@ -157,6 +164,8 @@ def _money_from_text(raw: str) -> Decimal:
     if match:
         whole, fraction, unit = match.groups()
         return _scaled(Decimal(f"{whole}.{fraction}" if fraction else whole), _MONEY_SHIFT[unit])
+    if _EXPONENT.fullmatch(text):
+        raise fail(f"金额“{{value}}”是科学计数法或不是一个数{_PLAIN_HINT}", value=raw)
     try:
         return Decimal(text)
     except InvalidOperation:
@@ -176,6 +185,10 @@ def _money_from_text(raw: str) -> Decimal:
     raise fail("应为金额，例如 35.6（亿元）或“3560万元”，实际是“{value}”", value=raw)
 
 
+# 1E+5, 1e5, inf, NaN: Decimal() and YAML 1.1 read them as numbers; a clerk never means them.
+_EXPONENT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|\.?inf(?:inity)?|\.?s?nan)"
+                       r"(?:亿元|亿|万元|万|元)?", re.I)
+_PLAIN_HINT = "：请直接写数字，如 100000"
 _COUNT_UNIT = re.compile(r"(\d+)\s*(个|次|项|家|场|人|批|户|份|件)")
 
 
@@ -207,6 +220,8 @@ def whole_number(value: Any) -> int:
             number = int(text)
         else:
             unit = _COUNT_UNIT.fullmatch(text)
+            if _EXPONENT.fullmatch(text):
+                raise fail(f"“{{value}}”是科学计数法或不是一个数{_PLAIN_HINT}", value=str(value))
             if unit:
                 raise fail("不要带单位，请把“{value}”改成 {number}", value=str(value), number=unit.group(1))
             raise fail("应为整数，例如 6，实际是“{value}”", value=str(value))

@@ -21,6 +21,7 @@ can be turned back into ``LINE:COL`` by :func:`locate`.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import unicodedata
@@ -30,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from briefing.errors import Problem
+from briefing.errors import Problem, os_reason, quotable
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -146,24 +147,30 @@ _BAD_INDENT = re.compile(r"^[ ]*([\t\u3000\u00a0])", re.M)
 _DASH_NO_SPACE = re.compile(r"^[ ]*(-)(?=[^\s\-0-9.])", re.M)
 
 
+MAX_HINTS = 20
+"""Hints shown per file; the rest are counted in one line (a hostile file can have 300,000)."""
+
+
 def lexical_hints(text: str) -> list[tuple[int, int, str]]:
     """Find the typing mistakes clerks make that YAML reports badly or not at all.
 
-    Returns ``(line, col, message)`` triples, 1-based.
+    Returns ``(line, col, message)`` triples, 1-based: the first :data:`MAX_HINTS`, then one
+    line counting the others.  Linear in the text: positions come from one table of line starts.
     """
     hints = []
+    where = _Positions(text)
     if "：" in text:
         for m in _FULLWIDTH_COLON.finditer(text):
-            hints.append((*_text_pos(text, m.start(2)),
-                          f"“{m.group(1)}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
+            hints.append((*where(m.start(2)),
+                          f"“{quotable(m.group(1))}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
     if "\t" in text or "\u3000" in text or "\u00a0" in text:
         for m in _BAD_INDENT.finditer(text):
             what = "制表符（Tab）" if m.group(1) == "\t" else "全角空格"
-            hints.append((*_text_pos(text, m.start(1)), f"缩进里有{what}，请全部改用半角空格缩进"))
+            hints.append((*where(m.start(1)), f"缩进里有{what}，请全部改用半角空格缩进"))
     for m in _NO_SPACE.finditer(text):
-        hints.append((*_text_pos(text, m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
+        hints.append((*where(m.end(1)), f"“{m.group(1)}:”的冒号后面缺少空格，请在冒号后空一格再填写"))
     for m in _DASH_NO_SPACE.finditer(text):
-        hints.append((*_text_pos(text, m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
+        hints.append((*where(m.start(1)), "列表项的“-”后面要空一格，例如写成“- 北京市”"))
     if "[" in text and "，" in text:
         for number, line in enumerate(text.split("\n"), 1):  # per line: linear even for hostile input
             opening = line.find("[")
@@ -172,12 +179,26 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
                 hints.append((number, comma + 1,
                               "方括号列表里用了中文标点“，”分隔，请改用英文逗号“,”，或每项单独一行以“- ”开头"))
     hints.sort()
+    if len(hints) > MAX_HINTS:
+        line, col, _ = hints[MAX_HINTS]
+        hints[MAX_HINTS:] = [(line, col, f"从这里起另有{len(hints) - MAX_HINTS}处类似的问题没有一一列出，"
+                                         "请先改正上面这些，再重新检查")]
     return hints
 
 
-def _text_pos(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+class _Positions:
+    """1-based ``(line, col)`` of an index into ``text``, by bisection in a table of line
+    starts made on first use (``text.count`` per hint was quadratic)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
 
 # ---------------------------------------------------------------- composing
@@ -266,7 +287,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
     if tag not in _ALLOWED_TAGS:
         mark = node.start_mark
         problems.append((mark.line + 1, mark.column + 1,
-                         f"不支持 YAML 标签“{tag.replace('tag:yaml.org,2002:', '!!')}”，请去掉以“!”开头的标记"))
+                         f"不支持 YAML 标签“{quotable(tag.replace('tag:yaml.org,2002:', '!!'))}”，请去掉以“!”开头的标记"))
     if node.__class__ is yaml.ScalarNode:
         if node.style == '"':  # only escapes can make such characters
             _unwritable(node, problems)
@@ -285,7 +306,7 @@ def _to_data(node: Any, problems: list[tuple[int, int, str]], depth: int = 0) ->
         if key in result:
             first = _key_line(node, key)
             problems.append((mark.line + 1, mark.column + 1,
-                             f"键“{key}”重复出现（第{first}行已有）。同一层里每个键只能写一次，请合并或删除一处"))
+                             f"键“{quotable(key)}”重复出现（第{first}行已有）。同一层里每个键只能写一次，请合并或删除一处"))
             continue
         result[key] = _to_data(value_node, problems, depth + 1)
     return result
@@ -342,7 +363,7 @@ def read_file(path: str | Path, shown_as: str | None = None) -> Document:
         raw = Path(path).read_bytes()
     except OSError as error:
         doc = Document(path=shown)
-        doc.problem(1, 1, f"无法读取文件：{error.strerror or error}")
+        doc.problem(1, 1, f"无法读取文件：{os_reason(error)}")
         return doc
     return parse_bytes(raw, shown)
 

@@ -6,7 +6,7 @@ import re
 import typing
 from typing import Any
 
-from briefing.errors import Problem
+from briefing.errors import Problem, quotable
 from briefing.report.hints import choice_hint, closest
 from briefing.report.load import Document, locate
 
@@ -51,7 +51,7 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = quotable(value)
     return text if len(text) <= 30 else text[:30] + "…"
 
 
@@ -63,7 +63,7 @@ def _describe(model: type, error: dict, words: dict[str, str]) -> tuple[tuple, s
     ctx = error.get("ctx") or {}
     if kind == "briefing" and "at" in ctx:
         loc = loc + tuple(ctx["at"])
-    key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    key = quotable(next((str(p) for p in reversed(loc) if isinstance(p, str)), ""))
     label, example = field_doc(model, loc)
     named = f"“{key}”（{label}）" if label else (f"“{key}”" if key else "报告")
     if kind == "missing":

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from briefing.errors import quotable
 from briefing.report.config import Config
 from briefing.report.fields import (Count, Day, Flag, Model, Money, OptText, Text, TextList, WeekField, empty_if_none, fail,
                                     project_key, text_items)
@@ -226,6 +227,6 @@ class Report(Model):
             if name in seen:
                 raise PydanticCustomError(
                     "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条），同一项目每周只报一条，请合并",
-                    {"value": item.project, "first": seen[name] + 1, "second": index + 1, "at": (index, "project")})
+                    {"value": quotable(item.project), "first": seen[name] + 1, "second": index + 1, "at": (index, "project")})
             seen[name] = index
         return projects

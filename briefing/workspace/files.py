@@ -14,24 +14,14 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
-from briefing.errors import BriefingError
-
-_REASONS = {
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOENT: "不存在",
-    errno.ELOOP: "符号链接循环",
-}
+from briefing.errors import BriefingError, os_reason
 
 
 def reason(error: OSError) -> str:
-    """Why an operating-system call failed, in Chinese where the cause is a common one."""
-    return _REASONS.get(error.errno) or error.strerror or str(error)
+    """Why an operating-system call failed, in Chinese (:func:`briefing.errors.os_reason`)."""
+    return os_reason(error)
 
 
 def folder_problem(folder: Path, error: OSError) -> BriefingError:
@@ -59,11 +49,42 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+def _inside(real: str, roots: Sequence[str]) -> bool:
+    real = os.path.normcase(real)
+    return any(real == os.path.normcase(root) or real.startswith(os.path.normcase(root).rstrip(os.sep) + os.sep)
+               for root in roots)
+
+
+def confine(folder: str | os.PathLike, roots: Sequence[str]) -> None:
+    """Stop (:class:`BriefingError`) unless ``folder``, with every link in it followed, is inside
+    one of ``roots`` (real paths, resolved once when the workspace was opened).
+
+    Checked before a folder is created or written in, so that a link planted in the workspace
+    (``entries/2023-W17`` → somewhere else) never makes the tool write elsewhere.  The message
+    names the link.  Folders not created yet count by their nearest existing ancestor.
+    """
+    if not roots:
+        return
+    folder = Path(os.path.abspath(folder))
+    if _inside(os.path.realpath(folder), roots):
+        return
+    link = next((p for p in (folder, *folder.parents) if os.path.islink(p) and not _inside(os.path.realpath(p), roots)),
+                folder)
+    raise BriefingError(f"{link} 是指向工作目录以外（{os.path.realpath(link)}）的快捷方式（符号链接），"
+                        f"为安全起见没有写入。工作目录里的文件夹应是真正的文件夹：请删除这个链接后重新运行")
+
+
+def write_bytes(path: str | os.PathLike, data: bytes, inside: Sequence[str] = ()) -> Path:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    With ``inside`` (the workspace's real roots), the folder written in must be inside them
+    (:func:`confine`); a link at ``path`` itself is replaced, never written through.
+    """
     path = Path(path)
+    confine(path.parent, inside)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        confine(path.parent, inside)  # made through a link swapped in meanwhile?
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise folder_problem(path.parent, error) from None
@@ -92,9 +113,9 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: str | os.PathLike, text: str) -> Path:
+def write_text(path: str | os.PathLike, text: str, inside: Sequence[str] = ()) -> Path:
     """:func:`write_bytes` for UTF-8 text."""
-    return write_bytes(path, text.encode("utf-8"))
+    return write_bytes(path, text.encode("utf-8"), inside)
 
 
 def _discard(tmp: str) -> None:
@@ -111,9 +132,11 @@ class Damaged(Exception):
 def read_record(path: Path, limit: int = 4 << 20) -> bytes | None:
     """The bytes of one of the tool's small record files, ``None`` when there is none.
 
-    Anything else at that name (a folder, a link, a device such as ``/dev/zero``, a file too
-    large to be ours, one that cannot be read) raises :class:`Damaged`: a planted or broken
-    file must not hang a command or be followed out of the workspace.
+    Anything else at that name (a folder, a link, a device such as ``/dev/zero``, a named pipe,
+    a file too large to be ours, one that cannot be read) raises :class:`Damaged`: a planted or
+    broken file must not hang a command or be followed out of the workspace.  The file is
+    opened without following a link and without waiting on a pipe, and checked on the open
+    handle, so nothing can be swapped in between the check and the read.
     """
     try:
         info = os.lstat(path)
@@ -123,13 +146,23 @@ def read_record(path: Path, limit: int = 4 << 20) -> bytes | None:
         raise Damaged(f"无法读取（{reason(error)}）") from None
     if not stat.S_ISREG(info.st_mode):
         raise Damaged("不是普通文件（可能是文件夹或快捷方式）")
-    if info.st_size > limit:
-        raise Damaged("文件大得不正常")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        fd = os.open(path, flags)
     except OSError as error:
+        if error.errno == errno.ELOOP:  # a link swapped in after the check
+            raise Damaged("不是普通文件（可能是文件夹或快捷方式）") from None
         raise Damaged(f"无法读取（{reason(error)}）") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Damaged("不是普通文件（可能是文件夹或快捷方式）")
+        if info.st_size > limit:
+            raise Damaged("文件大得不正常")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise Damaged(f"无法读取（{reason(error)}）") from None
     if len(data) > limit:
         raise Damaged("文件大得不正常")
     return data
@@ -142,7 +175,7 @@ def read_json(path: Path, limit: int = 4 << 20) -> object:
     if data is None:
         return None
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8-sig"))  # a BOM, as Notepad saves, is not damage
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise Damaged("不是有效的 JSON") from None
 

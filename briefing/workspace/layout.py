@@ -17,7 +17,7 @@ from typing import Iterable
 
 from briefing.errors import BriefingError, Problem
 from briefing.report.config import Config, load_config
-from briefing.workspace.files import reason
+from briefing.workspace.files import confine, reason
 
 CONFIG_NAME = "briefing.yaml"
 # Windows hides extensions, and Notepad saves "昌吉市.yaml" as "昌吉市.yaml.txt".
@@ -32,6 +32,14 @@ class Workspace:
     config: Config
     entries: Path
     output: Path
+    inside: tuple[str, ...] = ()
+    """Where the tool may write (real paths, links resolved once, when the workspace is opened):
+    the workspace root, and the ``--entries`` or ``--output`` folder the clerk named.  A link in
+    the workspace that leads elsewhere is refused when written through (:func:`confine`)."""
+
+    def __post_init__(self) -> None:
+        if not self.inside:
+            self.inside = (os.path.realpath(self.root),)
 
     @property
     def root(self) -> Path:
@@ -45,8 +53,11 @@ class Workspace:
 
     @property
     def state(self) -> Path:
-        """Where the tool keeps its records (issue numbers, cache, history)."""
-        return self.root / ".briefing"
+        """Where the tool keeps its records (issue numbers, cache, history); a link leading out
+        of the workspace is refused here, once for every record."""
+        state = self.root / ".briefing"
+        confine(state, self.inside)
+        return state
 
 
 def open_workspace(config_path: str | os.PathLike, entries: str | os.PathLike | None = None,
@@ -55,9 +66,11 @@ def open_workspace(config_path: str | os.PathLike, entries: str | os.PathLike | 
     config_path = Path(config_path)
     config = load_config(config_path)
     root = config_path.parent
+    named = [os.path.realpath(folder) for folder in (entries, output) if folder is not None]
     return Workspace(config_path, config,
                      Path(entries) if entries is not None else root / "entries",
-                     Path(output) if output is not None else root / "output")
+                     Path(output) if output is not None else root / "output",
+                     (os.path.realpath(root), *named))
 
 
 def entries_folder(entries: Path) -> None:

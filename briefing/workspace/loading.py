@@ -25,6 +25,7 @@ from briefing.report.load import locate, parse_bytes, read_file
 from briefing.report.model import Report
 from briefing.report.validate import validate_document
 from briefing.weeks import Week
+from briefing.workspace.files import confine
 
 if TYPE_CHECKING:
     from briefing.workspace.cache import ReportCache
@@ -193,4 +194,6 @@ def open_cache(config_path: Path) -> "ReportCache | None":
     secret = user_secret()
     if secret is None:  # nowhere to keep the key the entries are checked with: no cache
         return None
-    return ReportCache(Path(config_path).parent / ".briefing" / "cache.sqlite", config_bytes, secret)
+    state = Path(config_path).parent / ".briefing"
+    confine(state, (os.path.realpath(state.parent),))  # SQLite would write through a planted link
+    return ReportCache(state / "cache.sqlite", config_bytes, secret)

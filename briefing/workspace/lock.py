@@ -42,6 +42,9 @@ class Lock:
 
     def __init__(self, path: str | os.PathLike, wait: float = 30.0, stale: float = 120.0, busy: str = BUSY):
         self.path, self.wait, self.stale, self.busy = Path(path), wait, stale, busy
+        self.taken_over: str | None = None
+        """Whose abandoned lock this one replaced (in Chinese, for the holder's log), if any."""
+        self._why = ""
 
     def __enter__(self) -> "Lock":
         try:
@@ -55,6 +58,7 @@ class Lock:
             except FileExistsError:
                 if self._abandoned():
                     self._take_over()
+                    self.taken_over = self._why
                     continue
                 if time.monotonic() >= deadline:
                     raise BriefingError(self.busy.format(path=self.path)) from None
@@ -85,6 +89,7 @@ class Lock:
         except OSError:
             return False  # gone meanwhile: just try again
         if not stat.S_ISREG(info.st_mode):
+            self._why = "一个不是锁文件的同名文件夹或链接"
             return True   # a lock is a regular file made above; a link or folder is planted
         try:
             holder = read_json(self.path, limit=1024)
@@ -92,7 +97,9 @@ class Lock:
             holder = None
         if isinstance(holder, dict) and holder.get("host") == socket.gethostname() \
                 and type(holder.get("pid")) is int and not _alive(holder["pid"]):
+            self._why = f"本机已经结束的进程 {holder['pid']}（被强行结束或异常退出）留下的锁"
             return True
+        self._why = f"超过 {int(self.stale)} 秒没有更新的锁"
         return time.time() - info.st_mtime > self.stale
 
     def _take_over(self) -> None:

@@ -18,6 +18,8 @@ var BriefingRules = function (MSG, limits) {
   var SHIFT = { "": 0, "亿元": 0, "亿": 0, "万元": -4, "万": -4, "元": -8 };
   var THOUSANDS = /^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?(亿元|亿|万元|万|元)?$/;
   var DECIMAL = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:e([+-]?\d+))?$/i;  // what Python's Decimal() reads
+  // 1E+5, inf, NaN: refused as written (report/fields.py _EXPONENT)
+  var EXPONENT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)e[+-]?[0-9]+|\.?inf(?:inity)?|\.?s?nan)(?:亿元|亿|万元|万|元)?$/i;
   var COUNT_UNIT = /^(\d+)\s*(个|次|项|家|场|人|批|户|份|件)$/;
   var DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
   var WEEK = /^(?:(\d{4})-?[Ww](\d{1,2})|(\d{4})年第?(\d{1,2})周)$/;
@@ -45,6 +47,7 @@ var BriefingRules = function (MSG, limits) {
     if (THOUSANDS.test(t)) t = t.replace(/,/g, "");
     if (t.charAt(0) === "-" && MONEY.test(t.slice(1))) return bad("money.negative", { value: raw }, raw);
     if ((match = MONEY.exec(t) || MONEY_UNIT.exec(t))) return shifted(match[1], SHIFT[match[2] || ""]);
+    if (EXPONENT.test(t)) return bad("money.exponent", { value: raw }, raw);
     if (/^[+-]?(inf(inity)?|s?nan\d*)$/i.test(t)) return "NaN";
     if ((match = DECIMAL.exec(t))) {
       var exponent = match[5] ? parseInt(match[5], 10) : 0, digits = (match[2] || "0") + "." + (match[3] || match[4] || "");
@@ -84,7 +87,8 @@ var BriefingRules = function (MSG, limits) {
       if (t.replace(/^[-+]/, "").replace(/^0+/, "").length > 9) return bad("count.huge", { value: short(t) }, text);
       number = parseInt(t, 10);
       if (number < 0) return bad("count.negative", { value: number }, text);
-    } else if ((match = COUNT_UNIT.exec(t))) return bad("count.unit", { value: text, number: match[1] }, text);
+    } else if (EXPONENT.test(t)) return bad("count.exponent", { value: text }, text);
+    else if ((match = COUNT_UNIT.exec(t))) return bad("count.unit", { value: text, number: match[1] }, text);
     else return bad("count.invalid", { value: text }, text);
     if (number > limits.maxCount) return bad("count.too_large", { value: short(String(number)), limit: limits.maxCount }, text);
     return { value: text };
