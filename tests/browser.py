@@ -58,15 +58,18 @@ def chrome(profile: Path, downloads: Path | None = None):
 
 
 def screenshot(driver, folder: Path, name: str) -> Path:
-    """Save the page as ``folder/name`` (and into ``$BRIEFING_SHOTS`` when set), full height."""
-    height = driver.execute_script("return Math.max(document.body.scrollHeight, 768)")
-    driver.set_window_size(1366, min(height, 6000))
+    """Save the whole page (not only the 1366×768 window) as ``folder/name``, and a copy into
+    ``$BRIEFING_SHOTS`` when set."""
+    import base64
+
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": max(size["width"], 1366), "height": min(max(size["height"], 768), 8000), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
     path = folder / name
-    driver.save_screenshot(str(path))
+    path.write_bytes(base64.b64decode(shot["data"]))
     if SHOTS is not None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SHOTS / name)
-    driver.set_window_size(1366, 768)
     return path
 
 

@@ -39,7 +39,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def _page(status: int, title: str, text: str) -> tuple[int, bytes]:
     body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{escape(title)}</title>"
-            f"<h1>{escape(title)}</h1><p>{escape(text)}</p><p><a href=\"/\">返回本周报送</a></p></html>")
+            f"<link rel=\"stylesheet\" href=\"/static/app.css\"><main><h1>{escape(title)}</h1>"
+            f"<div class=\"box error-box\"><p>{escape(text)}</p></div><p><a href=\"/\">返回本周报送</a></p></main></html>")
     return status, body.encode("utf-8")
 
 
