@@ -70,6 +70,18 @@ def statuses(driver) -> dict[str, str]:
             for row in driver.find_elements(By.CSS_SELECTOR, "tr[data-unit][data-status]")}
 
 
+def submit(driver, selector: str) -> None:
+    """Click a form's button and wait for the next page (a plain POST and its redirect)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def wait_for_file(path: Path, patience: float = 60) -> bytes:
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
@@ -98,7 +110,7 @@ def test_the_clerks_week_in_a_browser(site):
     driver.get(server.url + "/upload")
     screenshot(driver, shots, "upload-empty.png")
     driver.find_element(By.ID, "reports").send_keys(str(bad))
-    driver.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    submit(driver, "#upload-form button[type=submit]")
     result = driver.find_element(By.CSS_SELECTOR, "li.result")
     assert result.get_attribute("data-outcome") == "error"
     assert driver.find_elements(By.CSS_SELECTOR, "table.source tr.bad")
@@ -107,7 +119,7 @@ def test_the_clerks_week_in_a_browser(site):
     good = root / "玛纳斯县.yaml"
     good.write_text(REPORT, encoding="utf-8")
     driver.find_element(By.ID, "reports").send_keys(str(good))
-    driver.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    submit(driver, "#upload-form button[type=submit]")
     assert driver.find_element(By.CSS_SELECTOR, "li.result").get_attribute("data-outcome") == "stored"
     screenshot(driver, shots, "upload.png")
 
