@@ -203,6 +203,47 @@ def test_upload_limits(ws, tmp_path):
 # ---------------------------------------------------------------- the guards
 
 
+def test_a_body_over_the_limit_is_refused_while_it_arrives(ws):
+    """Sent in chunks without a Content-Length: counted as it is read."""
+    with client_for(ws, max_body=64 * 1024) as c:
+        tok = token(c)
+        before = tree(ws.parent)
+
+        def chunks():
+            yield (f"--x\r\nContent-Disposition: form-data; name=\"csrftoken\"\r\n\r\n{tok}\r\n--x\r\n"
+                   "Content-Disposition: form-data; name=\"reports\"; filename=\"a.yaml\"\r\n\r\n").encode()
+            for _ in range(20):
+                yield b"#" * 8192
+            yield b"\r\n--x--\r\n"
+
+        response = c.post("/upload", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=x"})
+        assert response.status_code == 413 and "不能超过" in response.text
+        assert tree(ws.parent) == before
+
+
+def test_a_declared_length_over_the_limit_is_refused_unread(ws):
+    import anyio
+
+    app = create_app(ws, port=8765, max_body=1024)
+    sent, read = [], []
+
+    async def receive():
+        read.append(1)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/upload", "raw_path": b"/upload", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1:8765"), (b"content-length", b"2048"),
+                         (b"content-type", b"multipart/form-data; boundary=x")],
+             "scheme": "http", "server": ("127.0.0.1", 8765), "client": ("127.0.0.1", 5000), "http_version": "1.1",
+             "asgi": {"version": "3.0"}, "root_path": ""}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 413 and read == []
+
+
+
 def test_a_post_without_the_token_changes_nothing(ws, client):
     client.get("/")
     before = tree(ws.parent)
@@ -287,6 +328,11 @@ def test_preview_displays_typed_html_as_text(ws, client):
     page = client.get("/preview").text
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    html = data.markdown_html("正文<script>alert(1)</script>\n\n<iframe src=x></iframe>\n")
+    assert "<script>" not in html and "<iframe" not in html and "&lt;script&gt;" in html
 
 
 def test_preview_with_errors_lists_them(ws, client):

@@ -148,6 +148,24 @@ def test_the_clerks_week_in_a_browser(site):
     screenshot(driver, shots, "remind.png")
 
 
+def test_dropping_files_fills_the_forms_own_input(site):
+    from selenium.webdriver.common.by import By
+
+    server, driver, root = site
+    driver.get(server.url + "/upload")
+    driver.execute_script("""
+        const data = new DataTransfer();
+        data.items.add(new File(["unit: 玛纳斯县"], "甲.yaml"));
+        data.items.add(new File(["unit: 昌吉市"], "乙.yaml"));
+        const drop = document.getElementById("drop");
+        for (const type of ["dragenter", "dragover", "drop"]) {
+          drop.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+        }""")
+    assert driver.execute_script("return [...document.getElementById('reports').files].map(f => f.name)") == [
+        "甲.yaml", "乙.yaml"]
+    assert [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#chosen li")] == ["甲.yaml（1 KB）", "乙.yaml（1 KB）"]
+
+
 class _Evil(http.server.SimpleHTTPRequestHandler):
     page = b""
 
