@@ -478,3 +478,14 @@ def test_serve_warns_in_chinese_for_another_host(ws, monkeypatch):
     assert started and started[0][1] == "0.0.0.0"
     quiet = CliRunner().invoke(cli, ["serve", "--config", str(ws)])
     assert "警告" not in quiet.output and started[-1][1] == "127.0.0.1"
+
+
+def test_a_bug_is_one_chinese_line_not_a_traceback(ws, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(data, "board", broken)
+    with TestClient(create_app(ws, port=8765), base_url=BASE, raise_server_exceptions=False) as c:
+        response = c.get("/")
+    assert response.status_code == 500
+    assert "程序内部错误" in response.text and "RuntimeError: boom" in response.text and "Traceback" not in response.text
