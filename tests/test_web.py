@@ -489,3 +489,27 @@ def test_a_bug_is_one_chinese_line_not_a_traceback(ws, monkeypatch):
         response = c.get("/")
     assert response.status_code == 500
     assert "程序内部错误" in response.text and "RuntimeError: boom" in response.text and "Traceback" not in response.text
+
+
+def test_open_starts_the_browser_on_the_page(ws, monkeypatch):
+    import uvicorn
+
+    from briefing.web import app
+
+    opened, served = [], []
+    monkeypatch.setattr(app.webbrowser, "open", opened.append)
+    monkeypatch.setattr(app.threading, "Timer", lambda delay, function, args: type(
+        "Now", (), {"start": lambda self: function(*args)})())
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: served.append(sockets[0].getsockname()))
+    port = __import__("browser").free_port()
+    result = CliRunner().invoke(cli, ["serve", "--config", str(ws), "--port", str(port), "--open"])
+    assert result.exit_code == 0, result.output
+    assert opened == [f"http://127.0.0.1:{port}/"] and served == [("127.0.0.1", port)]
+    assert f"简报网页已启动：http://127.0.0.1:{port}/" in result.output
+
+
+def test_the_host_names_answered_to():
+    from briefing.web.app import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", 8765) == ["127.0.0.1:8765", "localhost:8765"]
+    assert allowed_hosts("192.0.2.7", 8800) == ["127.0.0.1:8800", "localhost:8800", "192.0.2.7:8800"]
