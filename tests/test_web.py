@@ -513,3 +513,15 @@ def test_the_host_names_answered_to():
 
     assert allowed_hosts("127.0.0.1", 8765) == ["127.0.0.1:8765", "localhost:8765"]
     assert allowed_hosts("192.0.2.7", 8800) == ["127.0.0.1:8800", "localhost:8800", "192.0.2.7:8800"]
+
+
+def test_a_mail_password_is_asked_for_on_the_page(tmp_path, monkeypatch):
+    config = write_workspace(tmp_path / "ws", SMALL_CONFIG + """\
+mail:
+  imap: {host: 127.0.0.1, port: 1, ssl: false, user: clerk@bureau.example}
+""")
+    monkeypatch.delenv("BRIEFING_IMAP_PASSWORD", raising=False)
+    with client_for(config) as c:
+        response = c.post("/mail", data={"csrftoken": token(c)})
+        result = wait_for(c, str(response.url.path))
+    assert "请在页面上填写收件邮箱的授权码（或在启动前设置环境变量 BRIEFING_IMAP_PASSWORD）" in result

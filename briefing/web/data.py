@@ -318,16 +318,25 @@ def remind_preview(config_path: Path, week: str | None) -> ReminderPreview:
 
 def remind_send(config_path: Path, week: str, password: str | None) -> list[tuple[str, str]]:
     """``briefing remind --send`` for ``week``: ``(unit, outcome)`` for each missing unit."""
-    from briefing.ingest import password_for
-
     with LOCK:
         ws = workspace(config_path)
         due = reminders(ws, week_status(ws, week))
     if not due:
         return []
     smtp = ws.config.mail.smtp if ws.config.mail else None
-    secret = password_for(smtp, lambda label: password or "") if smtp and smtp.user else None
+    secret = _password(smtp, password, "发件邮箱") if smtp and smtp.user else None
     return send_reminders(ws, due, secret)
+
+
+def _password(settings, typed: str | None, what: str) -> str:
+    """A mail password: typed on the page, else from its environment variable (as the commands)."""
+    from briefing.ingest import password_for
+
+    if typed:
+        return typed
+    if not os.environ.get(settings.password_env):
+        raise BriefingError(f"请在页面上填写{what}的授权码（或在启动前设置环境变量 {settings.password_env}）", exit_code=2)
+    return password_for(settings, None)
 
 
 @dataclass
@@ -354,14 +363,14 @@ def mail_settings(config_path: Path) -> MailSettings:
 def import_mail(config_path: Path, imap_password: str | None, reply: bool, smtp_password: str | None,
                 progress) -> str:
     """``briefing ingest --imap [--reply]``; returns its Chinese summary."""
-    from briefing.ingest import password_for, run, summary
+    from briefing.ingest import run, summary
 
     ws = workspace(config_path)
     mail = ws.config.mail
     if mail is None or mail.imap is None:
         raise BriefingError("briefing.yaml 中没有 mail.imap 设置，无法收取邮箱。写法见 docs/邮件报送.md", exit_code=2)
-    imap_secret = password_for(mail.imap, lambda label: imap_password or "")
-    smtp_secret = password_for(mail.smtp, lambda label: smtp_password or "") if reply and mail.smtp and mail.smtp.user else None
+    imap_secret = _password(mail.imap, imap_password, "收件邮箱")
+    smtp_secret = _password(mail.smtp, smtp_password, "发件邮箱") if reply and mail.smtp and mail.smtp.user else None
     result = run(ws, (), use_imap=True, imap_password=imap_secret, reply=reply, smtp_password=smtp_secret,
                  progress=progress)
     lines = [f"注意：{warning}" for warning in result.warnings]
