@@ -1,4 +1,4 @@
-"""The ``briefing`` command: argument parsing only; the work is in the library modules.
+"""The ``briefing`` command: argument parsing and printing only; the work is in :mod:`briefing.actions`.
 
 Heavy modules (pydantic, jinja2, python-docx) are imported inside the commands so that
 ``briefing --help`` starts fast.  :class:`BriefingError` is turned into Chinese output and an
@@ -70,7 +70,7 @@ class BriefingGroup(click.Group):
         except OSError as error:  # a folder or file the command needs cannot be used: say which
             if os.environ.get("BRIEFING_DEBUG"):
                 raise
-            from briefing.atomic import reason
+            from briefing.workspace.files import reason
 
             where = error.filename or "工作目录中的文件"
             click.secho(f"错误：无法使用 {where}：{reason(error)}。请检查它是否存在、是否只读或正被其他程序占用，"
@@ -123,15 +123,9 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
       briefing validate entries/2023-W17
       briefing validate --config D:\\简报\\briefing.yaml 昌吉市.yaml
     """
-    from briefing.workspace import Discard, entries_folder, find_reports, load_cached, load_config
+    from briefing.actions.check import check_reports
 
-    settings = load_config(config)
-    entries = config.parent / "entries"
-    if not paths:
-        entries_folder(entries)
-    found = find_reports(list(paths) or [entries], config.parent)
-    loaded = load_cached(found.files, settings, config, Discard())
-    loaded.add_unread(found.problems)
+    loaded = check_reports(config, paths)
     for problem in loaded.problems:
         click.echo(str(problem))
     if loaded.unread:
@@ -149,7 +143,7 @@ def validate(config: Path, paths: tuple[Path, ...]) -> None:
 
 
 def _split_formats(values: tuple[str, ...]) -> list[str] | None:
-    from briefing.build import FORMATS
+    from briefing.actions.build import FORMATS
 
     formats = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
     for name in formats:
@@ -161,7 +155,7 @@ def _split_formats(values: tuple[str, ...]) -> list[str] | None:
 def _parse_day(value: str | None):
     if value is None:
         return None
-    from briefing.model import parse_date
+    from briefing.report.fields import parse_date
 
     try:
         return parse_date(value)
@@ -193,8 +187,8 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
       briefing build --week 2023-W17 --format docx
       briefing build --week 2023-W17 --date 2023-05-05 --issue 12
     """
-    from briefing.build import build as run_build
-    from briefing.workspace import open_workspace
+    from briefing.actions.build import build as run_build
+    from briefing.workspace.layout import open_workspace
 
     chosen = _split_formats(formats)
     day = _parse_day(date)
@@ -223,7 +217,7 @@ def init(sample: bool, folder: Path) -> None:
       briefing init 招商简报
       briefing init --sample 试用
     """
-    from briefing.scaffold import init_workspace
+    from briefing.actions.scaffold import init_workspace
 
     for path in init_workspace(folder, sample=sample):
         click.echo(str(path))
@@ -237,7 +231,7 @@ def _emit(text: str, output: Path | None, overwrite: bool = True) -> None:
         return
     if not overwrite and output.exists():
         raise BriefingError(f"{output} 已存在，没有覆盖（它可能是已经填好的周报）。请换一个文件名，或先删除它")
-    from briefing.atomic import write_text
+    from briefing.workspace.files import write_text
 
     write_text(output, text)
     click.echo(str(output))
@@ -257,14 +251,13 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
       briefing new 昌吉市 --week 2023-W17
       briefing new 昌吉市 --week 2023-W17 -o 昌吉市.yaml
     """
-    import datetime as dt
-
-    from briefing.build import normalise_week
-    from briefing.forms import blank_report
-    from briefing.workspace import load_config
+    from briefing.actions.build import normalise_week
+    from briefing.forms.blank import blank_report
+    from briefing.report.config import load_config
+    from briefing.weeks import current_week
 
     settings = load_config(config)
-    chosen = normalise_week(week) if week else "{0}-W{1:02d}".format(*dt.date.today().isocalendar()[:2])
+    chosen = normalise_week(week) if week else current_week()
     _emit(blank_report(settings, unit, chosen), output, overwrite=False)
 
 
@@ -283,8 +276,8 @@ def schema(config: Path, output: Path | None) -> None:
     """
     import json
 
-    from briefing.forms import report_schema
-    from briefing.workspace import load_config
+    from briefing.forms.schema import report_schema
+    from briefing.report.config import load_config
 
     _emit(json.dumps(report_schema(load_config(config)), ensure_ascii=False, indent=2) + "\n", output)
 
@@ -320,8 +313,10 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouc
       briefing ingest --imap --reply
       briefing ingest --vouch 转发的呼图壁县周报.eml
     """
-    from briefing.ingest import password_for, run, summary
-    from briefing.workspace import open_workspace
+    from briefing.actions.ingest import run
+    from briefing.mail.smtp import password_for
+    from briefing.mail.summary import summary
+    from briefing.workspace.layout import open_workspace
 
     if not sources and not use_imap and not vouched:
         raise BriefingError("请指定要导入的邮件文件、mbox 文件或 Maildir 文件夹，或用 --imap 从邮箱收取", exit_code=2)
@@ -352,9 +347,9 @@ def status(config: Path, week: str | None, missing: bool) -> None:
       briefing status --week 2023-W17
       briefing status --week 2023-W17 --missing
     """
-    from briefing.build import normalise_week
-    from briefing.status import status_table, week_status
-    from briefing.workspace import open_workspace
+    from briefing.actions.build import normalise_week
+    from briefing.actions.status import status_table, week_status
+    from briefing.workspace.layout import open_workspace
 
     result = week_status(open_workspace(config), normalise_week(week) if week else None)
     if missing:
@@ -380,10 +375,11 @@ def remind(config: Path, week: str | None, send: bool) -> None:
       briefing remind --week 2023-W17
       briefing remind --week 2023-W17 --send
     """
-    from briefing.build import normalise_week
-    from briefing.ingest import password_for
-    from briefing.status import reminders, send_reminders, week_status
-    from briefing.workspace import open_workspace
+    from briefing.actions.build import normalise_week
+    from briefing.actions.remind import reminders, send_reminders
+    from briefing.actions.status import week_status
+    from briefing.mail.smtp import password_for
+    from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)
     due = reminders(ws, week_status(ws, normalise_week(week) if week else None))

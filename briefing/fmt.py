@@ -54,11 +54,6 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
     return f"{full_date(start)}至{full_date(end)}"
 
 
-def join(items, sep: str = "、") -> str:
-    """Join texts with the Chinese enumeration comma."""
-    return sep.join(str(item) for item in items)
-
-
 def width(text: str) -> int:
     """Columns a text takes in a terminal or editor (CJK characters are two wide)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -213,8 +213,8 @@ def need_tool(tool: str) -> None:
 @pytest.fixture
 def config():
     """The small workspace's validated config."""
-    from briefing.model import Config
-    from briefing.load import parse_bytes
+    from briefing.report.config import Config
+    from briefing.report.load import parse_bytes
 
     return Config.model_validate(parse_bytes(SMALL_CONFIG.encode(), "briefing.yaml").data)
 

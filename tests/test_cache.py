@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import briefing
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.errors import BriefingError
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_CONFIG
 
@@ -78,7 +79,7 @@ def test_touched_but_unchanged_files_are_reused(small, monkeypatch):
     for path in (small.parent / "entries").rglob("*.yaml"):
         os.utime(path)  # new mtime, same bytes
     calls = []
-    import briefing.workspace as workspace
+    import briefing.workspace.loading as workspace
 
     original = workspace.validate_document
     monkeypatch.setattr(workspace, "validate_document", lambda doc, config: calls.append(doc.path) or original(doc, config))
@@ -100,7 +101,7 @@ def test_package_version_change_invalidates_the_cache(small, monkeypatch):
     _md(small)
     assert _rows(small) == 4
     monkeypatch.setattr(briefing, "__version__", "99.0")
-    from briefing.workspace import open_cache
+    from briefing.workspace.loading import open_cache
 
     cache = open_cache(small)
     assert cache.entries == {}
@@ -132,8 +133,8 @@ def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
 def test_two_builds_at_once_do_not_corrupt_the_cache(sample, tmp_path):
     script = textwrap.dedent(f"""
         import datetime as dt, sys
-        from briefing.build import build
-        from briefing.workspace import open_workspace
+        from briefing.actions.build import build
+        from briefing.workspace.layout import open_workspace
         ws = open_workspace({str(sample)!r}, output=sys.argv[1])
         build(ws, formats=["md"], issue=1, date=dt.date(2023, 5, 5))
     """)
@@ -182,7 +183,7 @@ def test_an_edited_cache_entry_never_changes_a_printed_figure(small, edit):
 
 
 def test_the_cache_key_is_kept_outside_the_workspace_for_the_user_alone(small):
-    from briefing.cache import SECRET_NAME, user_cache_dir
+    from briefing.workspace.cache import SECRET_NAME, user_cache_dir
 
     _md(small)
     key = user_cache_dir() / SECRET_NAME
@@ -200,3 +201,52 @@ def test_without_a_place_for_the_key_there_is_no_cache_and_the_figures_are_right
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert _md(small) == expected
     assert not _cache(small).exists()
+
+
+def test_the_code_fingerprint_covers_every_subpackage(tmp_path):
+    import shutil
+
+    import briefing
+    from briefing.workspace.cache import _source_digest
+
+    package = Path(briefing.__file__).resolve().parent
+    assert _source_digest() == _source_digest(package)
+    copy = tmp_path / "briefing"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = _source_digest(copy)
+    for module in ("report/fields.py", "figures/fold.py", "workspace/cache.py"):
+        with open(copy / module, "a", encoding="utf-8") as handle:
+            handle.write("\n# an edit\n")
+        after = _source_digest(copy)
+        assert after != before, module
+        before = after
+    (copy / "report" / "fields.py").rename(copy / "report" / "fields2.py")  # a move counts too
+    assert _source_digest(copy) != before
+
+
+def test_a_planted_pickle_in_the_cache_is_never_loaded(small, tmp_path):
+    build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    with sqlite3.connect(small.parent / ".briefing" / "cache.sqlite") as db:
+        db.execute("UPDATE reports SET payload = ?", (pickle.dumps(Evil()),))
+    [path] = build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    assert not marker.exists() and "总投资11.36亿元" in path.read_text(encoding="utf-8")
+    with sqlite3.connect(small.parent / ".briefing" / "cache.sqlite") as db:
+        db.execute("UPDATE reports SET payload = ?", (marshal.dumps(("A县", (2023, 2), (1,), (), (), ())),))
+    assert "总投资11.36亿元" in build(open_workspace(small), week="2023-W02", formats=["md"], issue=1,
+                                   date=dt.date(2023, 1, 16))[0].read_text(encoding="utf-8")
+
+
+def test_a_code_change_invalidates_the_cache(small, monkeypatch):
+    from briefing.workspace import cache
+    from briefing.workspace.loading import open_cache
+
+    build(open_workspace(small), week="2023-W02", formats=["md"], issue=1, date=dt.date(2023, 1, 16))
+    assert open_cache(small).entries
+    monkeypatch.setattr(cache, "_source_digest", lambda: b"changed")
+    assert open_cache(small).entries == {}

@@ -1,4 +1,4 @@
-"""Charts (briefing/charts.py): figures worked out by hand for the small workspace, Chinese
+"""Charts (briefing/editions/charts.py): figures worked out by hand for the small workspace, Chinese
 text drawn with a CJK font (never boxes), print resolution, and a Chinese error without one."""
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from briefing import charts
-from briefing.build import briefing_of, gather
+from briefing.actions.build import compute
+from briefing.editions import charts
 from briefing.errors import BriefingError
-from briefing.workspace import open_workspace
+from briefing.workspace.layout import open_workspace
 from conftest import SMALL_REPORTS, write_workspace
-from test_aggregate import LAST_YEAR
+from test_figures import LAST_YEAR
 
 
 def data_of(config):
-    ws = open_workspace(config)
-    tally, week = gather(ws, "2023-W02", None, True, lambda line: None)
-    return charts.chart_data(briefing_of(ws, tally, week, 1, None, lambda line: None), tally)
+    return charts.chart_data(compute(open_workspace(config), "2023-W02"))
 
 
 def test_chart_figures_by_hand(small):

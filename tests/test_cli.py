@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from briefing.cli import cli
 
 from conftest import write_workspace
+from helpers import add_report
 
 
 def run(*args, cwd=None):
@@ -57,7 +58,7 @@ def test_validate_exit_codes(small, tmp_path):
     bad.write_text("unit: A县\nweek: 2023-W02\nreporter: 甲\ntrips:\n  - negotiated: 6个\n", encoding="utf-8")
     result = run("validate", "--config", str(small))
     assert result.exit_code == 1
-    assert f"{bad}:5:19: 错误: “negotiated”" in result.output or f"{bad}:5:" in result.output
+    assert f"{bad}:5:17: 错误: “negotiated”（对接洽谈项目数（个））：不要带单位，请把“6个”改成 6\n" in result.output
     assert "Traceback" not in result.output
     assert run("validate", "--config", str(small), str(tmp_path / "nowhere")).exit_code == 2
     assert run("validate", "--config", str(tmp_path / "missing.yaml")).exit_code == 2
@@ -96,7 +97,7 @@ def test_build_refuses_invalid_reports(small):
 
 @pytest.mark.parametrize("args,needle", [
     (("--week", "2023-17"), "周次"), (("--week", "2023-W30"), "没有 2023-W30 的报告"),
-    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"), (("--issue", "0"), "0"),
+    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"), (("--issue", "0"), "“0”不是正整数"),
 ])
 def test_build_bad_arguments(small, args, needle):
     result = run("build", "--config", str(small), *args)
@@ -121,3 +122,49 @@ def test_installed_command_runs_from_any_folder(small, tmp_path):
         pytest.skip("briefing is not installed as a command in this environment")
     result = subprocess.run([str(exe), "validate", "--config", str(small)], cwd=tmp_path, capture_output=True)
     assert result.returncode == 0 and "没有错误" in result.stdout.decode("utf-8")
+
+
+def test_errors_in_other_weeks_do_not_stop_the_briefing_but_are_listed(small):
+    add_report(small, "2023-W05/A县.yaml", "unit: A县\nweek: 2023-W05\nreporter: 甲\ntrips: x\n")
+    result = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "不是本期简报用到的周次" in result.stderr and "2023-W05/A县.yaml:4:8: 错误" in result.stderr
+    # the same error in a week the briefing uses stops it
+    add_report(small, "2023-W01/C.yaml", "unit: C园区\nweek: 2023-W01\nreporter: 丙\ntrips: x\n")
+    result = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md")
+    assert result.exit_code == 1 and "2023-W01/C.yaml:4:8: 错误" in result.output and "未生成简报" in result.output
+
+
+def test_a_gbk_console_does_not_crash_the_error_list(small, tmp_path):
+    bad = tmp_path / "r.yaml"
+    bad.write_text("unit: A县\nweek: 2023-W02\nreporter: 甲\ntrips:\n  - negotiated: 6😀\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    done = subprocess.run([sys.executable, "-m", "briefing", "validate", "--config", str(small), str(bad)],
+                          capture_output=True, env=env)
+    assert done.returncode == 1
+    out = done.stdout.decode("gbk")
+    assert "r.yaml:5:17: 错误" in out and "程序内部错误" not in done.stderr.decode("gbk")
+
+
+def test_full_width_digits_in_week_are_normalised(small):
+    result = run("build", "--config", str(small), "--week", "２０２３-W０２", "--format", "md")
+    assert result.exit_code == 0 and "招商工作简报-2023-W02.md" in result.stdout
+    result = run("build", "--config", str(small), "--week", "2023-W99", "--format", "md")
+    assert result.exit_code == 2 and "2023年没有第99周" in result.output
+
+
+def test_an_empty_config_gets_a_config_message(tmp_path):
+    config = tmp_path / "briefing.yaml"
+    config.write_text("# 空\n", encoding="utf-8")
+    result = run("validate", "--config", str(config))
+    assert result.exit_code == 1 and "配置文件是空的" in result.output and "报告" not in result.output.split("\n")[0]
+
+
+def test_python_dash_m_briefing_works(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "briefing", "--help"], capture_output=True)
+    assert done.returncode == 0 and "招商工作简报" in done.stdout.decode("utf-8")
+
+
+def test_output_files_are_readable_by_others(small):
+    [line] = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md").stdout.split()
+    assert os.stat(line).st_mode & 0o044 == 0o044 or os.name == "nt"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from briefing.workspace import load_config, load_reports
+from briefing.report.config import load_config
+from briefing.workspace.loading import load_reports
 
 from conftest import REPO
 
@@ -17,7 +18,7 @@ def test_units_guide_example_validates(tmp_path):
     loaded = load_reports([path], load_config(REPO / "briefing.yaml"))
     assert not loaded.problems, [str(p) for p in loaded.problems]
     report = loaded.reports[0]
-    assert (report.unit, report.week, len(report.trips), str(report.signings[0].investment)) == ("昌吉市", "2023-W17", 1, "35.6")
+    assert (report.unit, str(report.week), len(report.trips), str(report.signings[0].investment)) == ("昌吉市", "2023-W17", 1, "35.6")
 
 
 def test_readme_opens_with_the_two_commands():

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from briefing import fmt
-from briefing.regions import OTHER, province_of
+from briefing.figures.regions import OTHER, province_of
 
 
 @pytest.mark.parametrize("amount,text", [

@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 import mailcorpus
-from briefing import imap as imap_module
-from briefing import ingest as ingest_module
+from briefing.mail import engine as engine_module
+from briefing.mail import imap as imap_module
 from briefing.cli import cli
-from briefing.ingest import read_log, run
-from briefing.workspace import open_workspace
+from briefing.actions.ingest import run
+from briefing.mail.log import read_log
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import PASSWORD, USER
 
@@ -209,17 +210,17 @@ def test_a_mail_that_stalled_a_run_is_skipped_next_time_with_its_reason(tmp_path
     class Killed(BaseException):
         pass
 
-    real = ingest_module.read_letter
+    real = engine_module.read_letter
 
     def stuck(data, limit):
         if data == raw["m01"]:
             raise Killed  # kill -9 while the parser is busy with m01
         return real(data, limit)
 
-    monkeypatch.setattr(ingest_module, "read_letter", stuck)
+    monkeypatch.setattr(engine_module, "read_letter", stuck)
     with pytest.raises(Killed):
         run(open_workspace(config), use_imap=True, imap_password=PASSWORD)
-    monkeypatch.setattr(ingest_module, "read_letter", real)
+    monkeypatch.setattr(engine_module, "read_letter", real)
     root = config.parent
     assert read_log(root / ".briefing") == [] and not any(KEYWORD in f for f in dovecot.flags().values())
 

@@ -8,10 +8,13 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
-from briefing.model import MAX_AMOUNT, Report, current_week, parse_count, parse_money
-from briefing.workspace import validate_bytes
+from briefing.report.fields import MAX_AMOUNT, parse_count, parse_money
+from briefing.report.model import Report
+from briefing.weeks import Week, current_week
+from helpers import validate_bytes
 
 from test_cli import run
+from helpers import add_report
 
 HEAD = "unit: A县\nweek: 2023-W02\nreporter: 甲\n"
 
@@ -27,9 +30,9 @@ def _problems(config, text):
 
 def test_current_week_follows_briefing_today(monkeypatch):
     monkeypatch.setenv("BRIEFING_TODAY", "2023-04-28")   # a Friday: ISO week 17
-    assert current_week() == "2023-W17"
+    assert current_week() == Week(2023, 17)
     monkeypatch.setenv("BRIEFING_TODAY", "2023-01-01")   # a Sunday: still the last ISO week of 2022
-    assert current_week() == "2022-W52"
+    assert current_week() == Week(2022, 52)
 
 
 def test_a_week_after_the_current_one_is_refused_with_its_position(monkeypatch, config):
@@ -116,7 +119,7 @@ def test_negotiated_beyond_the_ceiling_is_refused_with_its_position(config):
 def test_the_config_uses_the_same_ceilings(tmp_path):
     from conftest import SMALL_CONFIG, write_workspace
     from briefing.errors import BriefingError
-    from briefing.workspace import load_config
+    from briefing.report.config import load_config
 
     for old, new in (("A县: 10", "A县: 99999999999999999999"), ("funds: 4", "funds: 0.123456789012345678901234567890123"),
                      ("copies: 30", "copies: 30000"), ("week: 2", "week: 99")):
@@ -184,7 +187,7 @@ def test_invalid_values_do_not_slip_through_a_model_built_in_code(config):
 
 def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
     import mailcorpus
-    from briefing.ingest import read_log
+    from briefing.mail.log import read_log
     from conftest import write_workspace
 
     config = write_workspace(tmp_path / "ws", config=mailcorpus.CONFIG, reports={})
@@ -201,10 +204,55 @@ def test_ingest_refuses_a_far_future_week_and_files_nothing(tmp_path):
 def test_the_config_is_held_to_the_same_characters(tmp_path):
     from conftest import SMALL_CONFIG, write_workspace
     from briefing.errors import BriefingError
-    from briefing.workspace import load_config
+    from briefing.report.config import load_config
 
     path = write_workspace(tmp_path / "ws", config=SMALL_CONFIG.replace("bureau: 测试州商务局", 'bureau: "局\\uFFFF"'),
                            reports={})
     with pytest.raises(BriefingError) as info:
         load_config(path)
     assert [(p.line, p.col) for p in info.value.problems] == [(1, 9)] and "U+FFFF" in info.value.problems[0].message
+
+
+def test_amounts_probably_in_the_wrong_unit_are_warned_about_not_refused(small):
+    path = add_report(small, "2023-W02/C.yaml", """\
+        unit: C园区
+        week: 2023-W02
+        reporter: 丙
+        projects:
+          - {project: 大项目, investor: x, kind: 新建, origin: 区外, stage: 开工, funds: 25000}
+        signings:
+          - {project: 大签约, investor: x, industry: 新能源, investment: 35600, date: 2023-01-10}
+        """)
+    result = run("validate", "--config", str(small), str(path))
+    assert result.exit_code == 0
+    assert f"{path}:5:73: 警告: 到位资金25000亿元" in result.output and "请写成“25000万元”" in result.output
+    assert "警告: 总投资35600亿元" in result.output and "请写成“35600万元”" in result.output
+    build = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md")
+    assert build.exit_code == 0 and "警告: 到位资金25000亿元" in build.stderr
+
+
+def test_an_amount_past_the_ceiling_is_an_error_that_suggests_yuan(small):
+    path = add_report(small, "2023-W02/C.yaml", """\
+        unit: C园区
+        week: 2023-W02
+        reporter: 丙
+        signings:
+          - {project: 大签约, investor: x, industry: 新能源, investment: 3560000000, date: 2023-01-10}
+        """)
+    result = run("validate", "--config", str(small), str(path))
+    assert result.exit_code == 1
+    assert f"{path}:5:60: 错误: " in result.output and "请写成“3560000000元”" in result.output
+
+
+def test_a_week_that_does_not_fit_its_folder_or_its_dates_is_warned_about(small):
+    path = add_report(small, "2023-W02/C.yaml", """\
+        unit: C园区
+        week: 2023-W27
+        reporter: 丙
+        trips:
+          - {leader: 某, title: 县长, start: 2023-01-10, destinations: [北京], negotiated: 1}
+        """)
+    result = run("validate", "--config", str(small), str(path))
+    assert result.exit_code == 0
+    assert f"{path}:2:7: 警告: 文件放在“2023-W02”文件夹里，但周次写的是 2023-W27" in result.output
+    assert "报告里的日期都不在 2023-W27 前后两周内" in result.output

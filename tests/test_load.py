@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from briefing.load import decode, lexical_hints, locate, parse_bytes
-from briefing.workspace import validate_bytes
+from briefing.report.load import decode, lexical_hints, locate, parse_bytes
+from helpers import validate_bytes
 
 TEXT = "unit: 昌吉市\nweek: 2023-W17\nreporter: 张三\n"
 
@@ -114,3 +114,8 @@ def test_locate_values_keys_and_missing():
 def test_raw_control_characters_are_removed():
     doc = parse_bytes("a: 甲\x0b乙\x07\nb: c\n".encode(), "r.yaml")
     assert doc.data == {"a": "甲乙", "b": "c"} and not doc.problems
+
+
+def test_a_dash_without_a_space_is_an_error_not_a_merged_destination(tmp_path, config):
+    doc = parse_bytes("trips:\n  - destinations:\n      -北京市\n      - 广东省佛山市\n".encode(), "r.yaml")
+    assert [(p.line, p.col) for p in doc.problems] == [(3, 7)] and "- 北京市" in doc.problems[0].message

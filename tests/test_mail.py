@@ -16,10 +16,15 @@ from click.testing import CliRunner
 
 import mailcorpus
 from briefing.cli import cli
-from briefing.ingest import LOG_NAME, Ingest, read_log, run
-from briefing.mail import Incoming, decode_words, header_param, parse_sender, read_letter, text_from_bytes
-from briefing.workspace import open_workspace
+from briefing.actions.ingest import run
+from briefing.mail.engine import Ingest
+from briefing.mail.headers import decode_words, header_param, parse_sender, text_from_bytes
+from briefing.mail.log import LOG_NAME, read_log
+from briefing.mail.message import read_letter
+from briefing.mail.sources import Incoming
+from briefing.workspace.layout import open_workspace
 from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
+from briefing.mail.log import LogRecord
 
 
 def invoke(*args, cwd: Path | None = None, env: dict | None = None):
@@ -401,8 +406,9 @@ def test_every_yaml_part_at_any_depth_is_taken():
 
 
 def test_config_mail_settings():
-    from briefing.load import parse_bytes
-    from briefing.model import Config, parse_size
+    from briefing.report.config import Config
+    from briefing.report.fields import parse_size
+    from briefing.report.load import parse_bytes
 
     base = "bureau: 局\nunits: [A县]\nindustries: [新能源]\n"
     config = Config.model_validate(parse_bytes(base.encode(), "b.yaml").data)
@@ -474,8 +480,8 @@ def test_a_forward_counts_for_its_own_sender_only(tmp_path, ws):
 def test_the_mail_guide_config_example_is_valid():
     import re
 
-    from briefing.load import parse_bytes
-    from briefing.model import Config
+    from briefing.report.config import Config
+    from briefing.report.load import parse_bytes
     from conftest import REPO
 
     guide = (REPO / "docs" / "邮件报送.md").read_text(encoding="utf-8")
@@ -497,3 +503,12 @@ def test_sender_addresses_in_the_config_are_checked_and_may_carry_a_name(tmp_pat
         "A县: [a@county.example]", "A县: ['甲 <A@County.Example>']"))
     assert invoke("ingest", "--config", named, corpus.eml).exit_code == 0
     assert (named.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
+
+
+def test_a_date_in_the_future_does_not_pin_a_version():
+    def record(date, arrived):
+        return LogRecord(kind="report", outcome="accepted", time="", seq=1, sha256="", message="",
+                         date=date, arrived=arrived)
+    forged = record("2099-05-01T00:00:00+08:00", "2023-04-25T10:00:00+08:00")
+    honest = record("2023-04-26T09:00:00+08:00", "2023-04-26T09:01:00+08:00")
+    assert honest.when > forged.when

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 
 import mailcorpus
 from briefing.cli import cli
-from briefing.ingest import Ingest, read_log, run
-from briefing.mail import read_letter
-from briefing.workspace import open_workspace
+from briefing.actions.ingest import run
+from briefing.mail.engine import Ingest
+from briefing.mail.log import read_log
+from briefing.mail.message import read_letter
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
 from servers import SMTP_PASSWORD, SMTP_USER
 
@@ -329,10 +331,10 @@ def test_a_run_killed_while_reading_a_message_leaves_a_trace_and_the_next_run_sk
             raise Killed  # what kill -9 or Ctrl+C does in the middle of the parser
         return real(data, limit)
 
-    monkeypatch.setattr("briefing.ingest.read_letter", hang)
+    monkeypatch.setattr("briefing.mail.engine.read_letter", hang)
     with pytest.raises(Killed):
         run(open_workspace(ws), paths)
-    monkeypatch.setattr("briefing.ingest.read_letter", real)
+    monkeypatch.setattr("briefing.mail.engine.read_letter", real)
     assert read_log(ws.parent / ".briefing") == []  # nothing judged yet ...
     assert "started" in (ws.parent / ".briefing" / "ingest.jsonl").read_text(encoding="utf-8")  # ... but a trace
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import textwrap
+from decimal import Decimal
 
 import pytest
 
-from briefing.workspace import load_reports
+from briefing.workspace.loading import load_reports
 
 GOOD = textwrap.dedent("""\
     unit: A县
@@ -51,7 +52,7 @@ def _variant(old, new):
 def test_valid_report_in_every_encoding(tmp_path, config, raw):
     loaded = _check(tmp_path, config, raw=raw)
     assert not loaded.problems and len(loaded.reports) == 1
-    assert loaded.reports[0].signings[0].investment == 35.6 or str(loaded.reports[0].signings[0].investment) == "35.6"
+    assert loaded.reports[0].signings[0].investment == Decimal("35.6")
 
 
 CASES = [
@@ -119,3 +120,20 @@ def test_yaml_11_surprises_do_not_change_strings(tmp_path, config):
     text = GOOD.replace("reporter: 张三", "reporter: no").replace("investor: 某公司", "investor: 010", 1)
     loaded = _check(tmp_path, config, text)
     assert loaded.reports[0].reporter == "no" and loaded.reports[0].signings[0].investor == "010"
+
+
+def _loaded(tmp_path, config, text):
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_reports([path], config)
+
+
+@pytest.mark.parametrize("text", [
+    "unit: A县\nweek: 2023-W02\nreporter: 甲\nplans: " + "[" * 900 + "]" * 900 + "\n",
+    "unit: A县\nweek: 0000-W05\nreporter: 甲\n",
+    "unit: A县\nweek: 9999-W52\nreporter: 甲\n",
+    "unit: A县\nweek: 2023-W02\nreporter: 甲\nplans: " + "[" * 40000 + "，\n",
+])
+def test_hostile_reports_are_errors_not_crashes(tmp_path, config, text):
+    loaded = _loaded(tmp_path, config, text)
+    assert not loaded.reports and loaded.errors

@@ -8,8 +8,10 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
-from briefing.model import (Config, Report, parse_count, parse_date, parse_flag, parse_money, parse_week,
-                            project_key)
+from briefing.report.config import Config
+from briefing.report.fields import parse_count, parse_date, parse_flag, parse_money, parse_week, project_key
+from briefing.report.model import Report
+from briefing.weeks import Week
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -49,9 +51,8 @@ def test_dates_weeks_and_flags():
     for bad in ("2023-02-30", "4月7日", "20230407"):
         with pytest.raises(ValueError):
             parse_date(bad)
-    assert parse_week("2023-W7") == parse_week("2023W07") == parse_week("2023年第7周") == "2023-W07"
-    assert parse_week("2020-W53") == "2020-W53"
-    for bad in ("2023-W53", "2023-W00", "2023-17", "W17"):
+    assert parse_week("2023-W7") == parse_week("2023W07") == parse_week("2023年第7周") == Week(2023, 7)
+    for bad in ("2023-W53", "2023-W00", "2023-17", "W17", ["2023-W07"]):
         with pytest.raises(ValueError):
             parse_week(bad)
     assert [parse_flag(v) for v in ("true", "是", "no", None, "否", "TRUE")] == [True, True, False, False, False, True]
@@ -71,7 +72,7 @@ def _report(**overrides):
 
 def test_report_uses_canonical_unit_names(config):
     report = Report.model_validate(_report(unit="B自治县"), context={"config": config})
-    assert report.unit == "B县" and report.week_key == (2023, 1)
+    assert report.unit == "B县" and report.week == Week(2023, 1)
 
 
 def test_report_strings_are_cleaned_and_lists_default_empty(config):
@@ -104,3 +105,19 @@ def test_config_rejects_targets_for_unknown_units(config):
 def test_config_unit_aliases(config):
     assert config.unit_names == ["A县", "B县", "C园区"]
     assert config.canonical_unit("B自治县") == "B县" and config.canonical_unit("D县") is None
+
+
+@pytest.mark.parametrize("raw", ["1,000,5", "1,000.5,3", "12,345,6亿", "1e30", "9" * 29])
+def test_malformed_or_impossible_amounts_are_refused(raw):
+    with pytest.raises(ValueError):
+        parse_money(raw)
+    assert parse_money("1,200万元") == D("0.12")
+
+
+def test_comma_as_decimal_point_is_explained():
+    try:
+        parse_money("35,6")
+    except ValueError as error:
+        assert "小数点" in str(error)
+    else:
+        raise AssertionError("35,6 must not be accepted")

@@ -14,19 +14,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing import build as build_module
-from briefing.build import build
+from briefing.actions import build as build_module
+from briefing.actions.build import build
 from briefing.cli import cli
 from briefing.errors import BriefingError
-from briefing.numbering import recorded_issues
-from briefing.workspace import open_workspace
+from briefing.weeks import Week
+from briefing.workspace.layout import open_workspace
+from helpers import recorded_issues
+from test_cli import run
 
 
 def _issue(path: Path) -> int:
     return int(re.search(r"第(\d+)期", path.read_text(encoding="utf-8")).group(1))
 
 
-def _build(config: Path, week: str, **kwargs) -> Path:
+def build_week(config: Path, week: str, **kwargs) -> Path:
     [path] = build(open_workspace(config), week=week, formats=["md"], date=dt.date(2023, 5, 5), **kwargs)
     return path
 
@@ -35,8 +37,8 @@ def _build(config: Path, week: str, **kwargs) -> Path:
 # all four are between choosing a number and writing their files at the same time.
 PARALLEL = textwrap.dedent("""
     import datetime as dt, os, sys, time
-    from briefing import build as b
-    from briefing.workspace import open_workspace
+    from briefing.actions import build as b
+    from briefing.workspace.layout import open_workspace
     render = b.RENDERERS["md"]
     def slow(*args):
         time.sleep(1.0)
@@ -64,44 +66,44 @@ def test_parallel_builds_of_different_weeks_never_share_a_number(sample, tmp_pat
 
 
 def test_a_failed_build_gives_its_number_back(small, monkeypatch):
-    assert _issue(_build(small, "2023-W01")) == 1
+    assert _issue(build_week(small, "2023-W01")) == 1
 
     def broken(*args):
         raise BriefingError("渲染失败")
 
     monkeypatch.setitem(build_module.RENDERERS, "md", broken)
     with pytest.raises(BriefingError, match="渲染失败"):
-        _build(small, "2023-W02")
+        build_week(small, "2023-W02")
     with pytest.raises(BriefingError, match="渲染失败"):
-        _build(small, "2023-W01", issue=7)  # an override that fails keeps the old number
+        build_week(small, "2023-W01", issue=7)  # an override that fails keeps the old number
     assert recorded_issues(small.parent / ".briefing") == {"2023": {"2023-W01": 1}}
     monkeypatch.undo()
-    assert _issue(_build(small, "2023-W02")) == 2
-    assert _issue(_build(small, "2023-W01")) == 1
+    assert _issue(build_week(small, "2023-W02")) == 2
+    assert _issue(build_week(small, "2023-W01")) == 1
 
 
 def test_a_number_held_by_a_running_build_is_not_given_to_another_week(small, monkeypatch):
-    from briefing.numbering import reserve
+    from briefing.workspace.numbering import reserve
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):
-        with reserve(state, "2023-W01") as first:
-            with reserve(state, "2023-W02") as second:  # started while the first was still running
+        with reserve(state, Week.parse("2023-W01")) as first:
+            with reserve(state, Week.parse("2023-W02")) as second:  # started while the first was still running
                 pass
             raise RuntimeError("the first build fails after the second succeeded")
     assert (first, second) == (1, 2)
     assert recorded_issues(state) == {"2023": {"2023-W02": 2}}
-    with reserve(state, "2023-W03") as third:
+    with reserve(state, Week.parse("2023-W03")) as third:
         assert third == 3  # never a second 第2期
 
 
 def test_two_builds_of_the_same_week_one_failing_keep_the_number_the_other_printed(small):
-    from briefing.numbering import reserve
+    from briefing.workspace.numbering import reserve
 
     state = small.parent / ".briefing"
     with pytest.raises(RuntimeError):
-        with reserve(state, "2023-W02") as failing:
-            with reserve(state, "2023-W02") as succeeding:
+        with reserve(state, Week.parse("2023-W02")) as failing:
+            with reserve(state, Week.parse("2023-W02")) as succeeding:
                 pass
             raise RuntimeError
     assert failing == succeeding == 1 and recorded_issues(state) == {"2023": {"2023-W02": 1}}
@@ -140,3 +142,19 @@ def test_a_damaged_build_record_only_loses_its_notes(small):
     assert result.exit_code == 0, result.output
     assert list(json.loads((state / "builds.json").read_text(encoding="utf-8"))) == ["2023-W02"]
     assert CliRunner().invoke(cli, ["status", "--config", str(small), "--week", "2023-W02"]).exit_code == 0
+
+
+def test_issue_numbers_are_assigned_once_per_week_and_year(small):
+    assert _issue(build_week(small, "2023-W01")) == 1
+    assert _issue(build_week(small, "2023-W02")) == 2
+    assert _issue(build_week(small, "2023-W01")) == 1   # a rebuild keeps its number
+    assert _issue(build_week(small, "2023-W02", issue=9)) == 9
+    assert _issue(build_week(small, "2023-W02")) == 9   # the override is recorded
+    assert _issue(build_week(small, "2022-W05")) == 1   # numbering restarts each year
+
+
+def test_issue_number_reuse_and_thin_weeks_are_pointed_out(small):
+    first = run("build", "--config", str(small), "--week", "2023-W01", "--format", "md")
+    assert first.exit_code == 0 and "只有 1 个单位报送（共 3 个）" in first.stderr
+    second = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md", "--issue", "1")
+    assert second.exit_code == 0 and "第1期已经用于 2023-W01" in second.stderr

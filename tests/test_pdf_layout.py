@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from briefing.build import build
-from briefing.workspace import open_workspace
+from briefing.actions.build import build
+from briefing.workspace.layout import open_workspace
 
 from conftest import copy_sample, need_tool
 from pdfmeasure import bars, fonts, runs, words

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pdffonts
-from briefing.pdffonts import FontPlan, fontconfig_rules, plan_replacements, profile_settings, soffice_environment
+from briefing.editions import pdffonts
+from briefing.editions.pdffonts import FontPlan, fontconfig_rules, plan_replacements, profile_settings, soffice_environment
 
 NOTO = {"Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK JP", "DejaVu Sans"}
 

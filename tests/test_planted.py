@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from jinja2 import BytecodeCache, Environment, FileSystemLoader
 from jinja2.bccache import bc_magic
 
-from briefing import cache
+from briefing.workspace import cache
 from briefing.cli import cli
-from briefing.render import default_templates, template_dirs
+from briefing.editions.jinja import default_templates, template_dirs
 
 from conftest import write_mail
 
@@ -140,3 +140,15 @@ def test_planted_compiled_templates_and_cache_entries_are_never_run(small, tmp_p
     assert {p.name: p.read_bytes() for p in state.glob("jinja*.cache")} == planted  # nothing compiled is stored
     name = "招商工作简报-2023-W02.md"
     assert (small.parent / "output" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
+
+
+def test_records_that_are_devices_are_refused_not_read(small):
+    from briefing.workspace.files import read_json_dict
+
+    state = small.parent / ".briefing"
+    state.mkdir()
+    (state / "ingest.jsonl").symlink_to("/dev/zero")   # reading it would never end
+    result = CliRunner().invoke(cli, ["status", "--config", str(small)])
+    assert result.exit_code == 1 and "无法读取导入记录" in result.output and "不是普通文件" in result.output
+    (state / "imap.json").symlink_to("/dev/zero")
+    assert read_json_dict(state / "imap.json") == {}

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import mailcorpus
 from briefing.cli import cli
-from briefing.ingest import read_log
+from briefing.mail.log import read_log
 from conftest import write_workspace
 from servers import SMTP_PASSWORD, SMTP_USER, free_port
 

@@ -10,11 +10,12 @@ import yaml
 from click.testing import CliRunner
 
 import mailcorpus
-from briefing.build import build
+from briefing.actions.build import build
 from briefing.cli import cli
-from briefing.status import week_status
-from briefing.workspace import open_workspace
+from briefing.actions.status import week_status
+from briefing.workspace.layout import open_workspace
 from conftest import write_workspace
+from helpers import add_report
 from servers import SMTP_PASSWORD, SMTP_USER
 
 
@@ -120,5 +121,7 @@ def test_remind_without_smtp_settings_says_what_to_configure(tmp_path):
 
 
 def test_remind_when_everyone_reported(small):
-    result = run("remind", "--config", str(small), "--week", "2023-W02")
-    assert "需催报" not in result.output or result.exit_code == 0
+    add_report(small, "2023-W02/C园区.yaml", "unit: C园区\nweek: 2023-W02\nreporter: 丙\n")
+    for send in ((), ("--send",)):  # nothing to send: no preview, and no SMTP settings needed
+        result = run("remind", "--config", str(small), "--week", "2023-W02", *send)
+        assert result.exit_code == 0 and result.output == "所有单位都已报送，无需催报。\n", result.output

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import cli
+from helpers import add_report
 
 
 def run(*args: str):
@@ -133,7 +134,7 @@ def test_a_really_unreadable_folder_as_another_user(small, tmp_path):
     import sys
 
     probe = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c",
-                            "import briefing"], capture_output=True)
+                            "import briefing.cli"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip("the interpreter or the package is not readable by nobody here")
     import tempfile
@@ -153,3 +154,17 @@ def test_a_really_unreadable_folder_as_another_user(small, tmp_path):
         shutil.rmtree(base)
     out = done.stdout.decode() + done.stderr.decode()
     assert done.returncode == 1 and str(root / "entries" / "2023-W01") in out and "全部正确" not in out, out
+
+
+def test_notepads_yaml_txt_is_read_as_a_report(small):
+    add_report(small, "2023-W02/C园区.yaml.txt", "unit: C园区\nweek: 2023-W02\nreporter: 丙\n")
+    result = run("status", "--config", str(small), "--week", "2023-W02", "--missing")
+    assert result.output == ""
+
+
+def test_wildcards_are_expanded_by_the_program(small):
+    entries = small.parent / "entries" / "2023-W02"
+    result = run("validate", "--config", str(small), str(entries / "*.yaml"))
+    assert result.exit_code == 0 and "检查了 2 个文件" in result.output
+    result = run("validate", "--config", str(small), str(entries / "*.nothing"))
+    assert result.exit_code == 2 and "没有与" in result.output

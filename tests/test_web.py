@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from briefing.cli import cli
-from briefing.ingest import UPLOAD, read_log
+from briefing.mail.log import UPLOAD, read_log
 from briefing.web import data
 from briefing.web.app import create_app
 from conftest import SMALL_CONFIG, write_workspace
@@ -319,7 +319,6 @@ def test_preview_shows_the_briefing_and_its_warnings(ws, client):
     assert "<table>" in page and "附表" in page
     assert "注意：2023-W02 只有 2 个单位报送" not in page  # 2 of 3 is not fewer than half
     assert 'name="format" value="docx"' in page
-    assert 'action="/publish"' not in page  # not until the library has publish (issue 11)
 
 
 def test_preview_displays_typed_html_as_text(ws, client):
@@ -435,26 +434,6 @@ def test_unknown_job_and_page(client):
     assert client.get("/jobs/nothing/progress").json() == {"state": "missing"}
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and "没有这个页面" in missing.text
-
-
-def test_publish_and_ledger_switch_on_when_the_library_has_them(ws, monkeypatch):
-    calls = []
-
-    def fake_publish(workspace, week, date):
-        calls.append((week, date))
-        return []
-
-    monkeypatch.setattr(data, "publisher", lambda: fake_publish)
-    monkeypatch.setattr(data, "ledger", lambda: object)
-    with client_for(ws) as c:
-        page = c.get("/preview").text
-        assert 'action="/publish"' in page and 'href="/ledger"' in page
-        c.post("/publish", data={"csrftoken": token(c), "week": "2023-W02", "date": "2023-01-16"})
-    import datetime as dt
-    assert calls == [("2023-W02", dt.date(2023, 1, 16))]
-
-
-# ---------------------------------------------------------------- the command
 
 
 def test_serve_refuses_a_port_in_use_in_chinese(ws):

@@ -12,12 +12,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefing.build import build
-from briefing.render import default_templates
-from briefing.scaffold import init_workspace
-from briefing.workspace import open_workspace
+from briefing.actions.build import build
+from briefing.actions.scaffold import init_workspace
+from briefing.editions.jinja import default_templates
+from briefing.errors import BriefingError
+from briefing.workspace.layout import open_workspace
 
 from conftest import REPO, SMALL_REPORTS, need_tool, write_workspace
+from helpers import recorded_issues
 
 
 def _docx(config_path, week="2023-W02", formats=("docx",)):
@@ -159,15 +161,11 @@ def test_clerks_template_edits_show_in_the_next_build(tmp_path):
 
 
 def test_init_refuses_to_overwrite(tmp_path):
-    from briefing.errors import BriefingError
-
     init_workspace(tmp_path / "ws")
     with pytest.raises(BriefingError, match="已存在"):
         init_workspace(tmp_path / "ws", sample=True)
     assert (tmp_path / "ws" / "templates" / "briefing.docx").is_file()
     assert not list((tmp_path / "ws" / "entries").iterdir())
-
-
 
 
 def test_libreoffice_turns_it_into_an_a4_pdf_with_the_figures(small):
@@ -185,9 +183,17 @@ def test_libreoffice_turns_it_into_an_a4_pdf_with_the_figures(small):
 
 
 def test_pdf_without_libreoffice_says_what_to_do(small, monkeypatch):
-    from briefing import word
-    from briefing.errors import BriefingError
+    from briefing.editions import pdf
 
-    monkeypatch.setattr(word, "soffice", lambda: None)
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
     with pytest.raises(BriefingError, match="LibreOffice"):
         _docx(small, formats=("pdf",))
+
+
+def test_a_damaged_word_template_gets_a_chinese_message(small):
+    templates = small.parent / "templates"
+    templates.mkdir()
+    (templates / "briefing.docx").write_bytes(b"not a zip at all")
+    with pytest.raises(BriefingError, match="Word 模板"):
+        build(open_workspace(small), week="2023-W02", formats=["docx"], issue=None, date=dt.date(2023, 1, 16))
+    assert recorded_issues(small.parent / ".briefing") in ({}, {"2023": {}})  # a failed build uses up no number

@@ -15,9 +15,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from briefing.build import build
-from briefing.render import default_templates
-from briefing.workspace import open_workspace
+from briefing.actions.build import build
+from briefing.editions.jinja import default_templates
+from briefing.workspace.layout import open_workspace
 
 TEMPLATE = default_templates() / "briefing.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

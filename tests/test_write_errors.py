@@ -18,9 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import cli
-from briefing.numbering import recorded_issues
 
+from helpers import recorded_issues
 from conftest import write_mail
+from helpers import build_week
+from briefing.errors import BriefingError
 
 WEEK = ["--week", "2023-W02"]
 
@@ -91,15 +93,20 @@ def test_a_read_only_output_folder(small, monkeypatch):
     _no_leftovers(small.parent)
 
 
+@pytest.mark.parametrize("command", ["build", "ingest"])
 @pytest.mark.parametrize("exists", [True, False])
-def test_a_read_only_state_folder(small, monkeypatch, exists):
+def test_a_read_only_state_folder(small, monkeypatch, tmp_path, exists, command):
     state = small.parent / ".briefing"
+    mail = _mail(tmp_path)
     if exists:
         state.mkdir()
         _read_only(monkeypatch, state)
     else:  # the workspace itself is read-only: .briefing cannot be made
         _read_only(monkeypatch, small.parent)
-    result = run("build", "--config", small, *WEEK, "--format", "md")
+    if command == "build":
+        result = run("build", "--config", small, *WEEK, "--format", "md")
+    else:  # the ingest lock cannot be made: the lock's own message, not a generic one
+        result = run("ingest", "--config", small, mail)
     _refused(result, state if exists else small.parent, "无法在文件夹", "只读")
     monkeypatch.undo()
     assert not (small.parent / "output").exists()
@@ -156,3 +163,18 @@ def test_a_read_only_week_folder_for_ingest(small, monkeypatch, tmp_path):
     monkeypatch.undo()
     assert _snapshot(week) == before
     _no_leftovers(small.parent)
+
+
+def test_rebuild_is_atomic_when_writing_fails(small, monkeypatch):
+    [path] = build_week(small, "2023-W02")
+    before = path.read_bytes()
+    import briefing.workspace.files
+
+    def crash(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(briefing.workspace.files.os, "replace", crash)
+    with pytest.raises(BriefingError, match="无法写入"):
+        build_week(small, "2023-W02", issue=4)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left

@@ -1,6 +1,8 @@
 """Build ``templates/briefing.docx``, the Word template of the briefing (docxtpl tags inside).
 
-Run ``python tools/make_docx_template.py`` after changing this file, and commit the result.
+Its sections and tables come from the one outline and table definition,
+``briefing/editions/spec.py``; this file decides how they look in Word.  Run
+``python tools/make_docx_template.py`` after changing either, and commit the result.
 Clerks restyle the generated .docx in Word or WPS (styles 正文, 标题 1, 报头, 表格文字 …,
 page setup, footer); nothing here needs to change for that.
 
@@ -16,7 +18,7 @@ PDF edition) lay it out alike:
 - Headings 黑体 and 楷体; the masthead (报头) in 方正小标宋简体, not bold: the face GB/T 9704
   recommends for a 发文机关标志, which is heavy by design (bold would smear it).  Where it is
   not installed, Word substitutes a GB2312 serif (the font table says charset 86), and the PDF
-  edition maps it to Noto Serif CJK SC (briefing.word's font replacement table).
+  edition maps it to Noto Serif CJK SC (briefing/editions/pdffonts.py).
 - Page numbers "— 1 —" in 四号 宋体 (digits too), outer side one character in from the edge,
   the dash 7 mm below the text block: the footer line has an exact 14 pt height and sits at
   ``FOOTER_DISTANCE`` from the page edge (see ``page_setup``).
@@ -42,7 +44,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the package, in a source checkout
 import docx_package  # noqa: E402  (a sibling file; tools/ is not a package)
+from briefing.editions.spec import APPENDIX, NOTES, OUTLINE, TABLES, Each, Paragraph  # noqa: E402
 
 BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, PAGE_FONT = "仿宋", "黑体", "楷体", "方正小标宋简体", "宋体"
 LATIN_FONT = "Times New Roman"
@@ -333,7 +337,7 @@ def styles(doc) -> None:
     doc.styles["表题"].paragraph_format.space_after = Pt(6)
     doc.styles["表题"].paragraph_format.keep_with_next = True
     paragraph_style(doc, "表格文字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
-    # Headers in 五号 so that four characters fit a 17 mm column; the figures stay 小四.
+    # Headers in 五号 so that four characters fit an 18 mm column (with the padding); the figures stay 小四.
     paragraph_style(doc, "表格标题", BODY_FONT, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     paragraph_style(doc, "表格数字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
     paragraph_style(doc, "表注", BODY_FONT, 12, indent_chars=0)
@@ -386,93 +390,67 @@ def masthead(doc) -> None:
     bottom_border(line)
 
 
+def paragraph(doc, block: Paragraph, style: str | None = None) -> None:
+    """A paragraph of the spec, inside ``{%p if %}`` when it has a condition."""
+    if block.when:
+        add(doc, "{%p if " + block.when + " %}")
+    add(doc, block.text, style)
+    if block.when:
+        add(doc, "{%p endif %}")
+
+
+def each(doc, block: Each) -> None:
+    """A paragraph per item: a run-in heading in the style 单位名称, or a full-width number."""
+    add(doc, "{%p for " + block.loop + " %}")
+    if block.lead:
+        line = add(doc)
+        line.add_run(block.lead + "。", style="单位名称")
+        line.add_run(block.text)
+    else:
+        add(doc, ("{{ loop.index }}．" if block.numbered else "") + block.text)
+    if block.empty is not None:
+        add(doc, "{%p else %}")
+        add(doc, block.empty)
+    add(doc, "{%p endfor %}")
+
+
 def body(doc) -> None:
-    add(doc, "一、总体情况", "Heading 1")
-    add(doc, '{{ prose.activity(b, b.week_totals, "本周（" ~ b.week_start|date_range(b.week_end) ~ "）") }}')
-    add(doc, '{{ prose.projects(b, b.week_totals, "本周", false) }}')
-    add(doc, '{{ prose.activity(b, b.ytd_totals, "今年以来") }}')
-    add(doc, '{{ prose.projects(b, b.ytd_totals, "今年以来", true) }}')
+    """Sections 一 to 四, from the outline of the spec."""
+    for section in OUTLINE:
+        add(doc, section.heading, "Heading 1")
+        for block in section.blocks:
+            paragraph(doc, block) if isinstance(block, Paragraph) else each(doc, block)
 
-    add(doc, "二、{{ c.units_label }}招商动态", "Heading 1")
-    add(doc, "{%p for s in b.sections %}")
-    paragraph = add(doc)
-    paragraph.add_run("（{{ loop.index|cn_number }}）{{ s.unit }}。", style="单位名称")
-    paragraph.add_run("{{ prose.unit_body(s) }}")
-    add(doc, "{%p endfor %}")
-    add(doc, "{%p if b.quiet_units or b.missing_units %}")
-    add(doc, "{{ prose.no_trips(b) }}")
-    add(doc, "{%p endif %}")
 
-    add(doc, "三、重点项目推进", "Heading 1")
-    add(doc, "{{ prose.key_signings(b) }}")
-    add(doc, "{%p if b.movements %}")
-    add(doc, "{{ prose.movements(b) }}")
-    add(doc, "{%p endif %}")
-    add(doc, "{{ prose.fulfilment(b) }}")
-
-    add(doc, "四、下一步工作", "Heading 1")
-    add(doc, "{%p for p in b.plans %}")
-    add(doc, "{{ loop.index }}．{{ prose.plan(p) }}")
-    add(doc, "{%p else %}")
-    add(doc, "本周{{ c.units_label }}未报送下一步工作计划。")
-    add(doc, "{%p endfor %}")
+def cells(columns, total: bool = False) -> list[str]:
+    """The template text of a row's cells (or of the 合计 row's)."""
+    if not total:
+        return ["{{ " + column.cell + " }}" for column in columns]
+    return ["{{ " + column.shown(column.total) + " }}" if column.total else "" for column in columns[1:]]
 
 
 def tables(doc) -> None:
-    add(doc, "附表", "Heading 1")  # kept with 表1 (keep-with-next), no page break: no half-empty page
-    add(doc, "表1　{{ c.units_label }}招商引资情况（今年以来，截至第{{ b.week_no }}周）", "表题")
-    t = "b.ytd_totals"
-    table(doc, ["单位", "外出招商（次）", "对接洽谈项目（个）", "签约项目（个）", "签约总投资（亿元）", "落实执行项目（个）",
-                "到位资金（亿元）", "{{ c.external_label }}到位资金（亿元）"],
-          [36, 17, 17, 17, 17, 17, 17, 18], "u in b.units",
-          ["{{ u.unit }}", "{{ u.ytd.trips }}", "{{ u.ytd.negotiated }}", "{{ u.ytd.signings }}",
-           "{{ u.ytd.investment|money }}", "{{ u.ytd.projects }}", "{{ u.ytd.funds|money }}",
-           "{{ u.ytd.external_funds|money }}"],
-          ["合计", f"{{{{ {t}.trips }}}}", f"{{{{ {t}.negotiated }}}}", f"{{{{ {t}.signings }}}}",
-           f"{{{{ {t}.investment|money }}}}", f"{{{{ {t}.projects }}}}", f"{{{{ {t}.funds|money }}}}",
-           f"{{{{ {t}.external_funds|money }}}}"])
-
-    add(doc, "{%p if b.has_targets %}")
-    add(doc, "表2　到位资金目标完成情况（时序进度{{ b.time_progress|percent }}）", "表题")
-    table(doc, ["单位", "年度目标（亿元）", "到位资金（亿元）", "完成率", "时序进度", "排名"],
-          [44, 26, 26, 20, 20, 20], "u in b.units",
-          ['{{ u.unit }}', '{{ u.target|money if u.target is not none else "—" }}', "{{ u.ytd.funds|money }}",
-           '{{ u.completion|percent if u.completion is not none else "—" }}', "{{ b.time_progress|percent }}",
-           '{{ u.rank if u.rank else "—" }}'],
-          ["合计", "{{ b.target_total|money }}", "{{ b.ytd_totals.funds|money }}",
-           '{{ b.target_completion|percent if b.target_completion is not none else "—" }}',
-           "{{ b.time_progress|percent }}", ""])
-    add(doc, "{%p endif %}")
-
-    add(doc, "表{{ 3 if b.has_targets else 2 }}　分产业链招商引资情况（今年以来）", "表题")
-    table(doc, ["产业链", "签约项目（个）", "签约总投资（亿元）", "落实执行项目（个）", "到位资金（亿元）"],
-          [40, 28, 30, 28, 30], "i in b.industries",
-          ["{{ i.industry }}", "{{ i.signings }}", "{{ i.investment|money }}", "{{ i.projects }}", "{{ i.funds|money }}"],
-          ["合计", f"{{{{ {t}.signings }}}}", f"{{{{ {t}.investment|money }}}}", f"{{{{ {t}.projects }}}}",
-           f"{{{{ {t}.funds|money }}}}"])
-
-    add(doc, "表{{ 4 if b.has_targets else 3 }}　外出招商目的地（今年以来，按首个目的地所在省份）", "表题")
-    table(doc, ["省份", "外出招商（次）", "对接洽谈项目（个）"], [60, 48, 48], "p in b.provinces",
-          ["{{ p.province }}", "{{ p.trips }}", "{{ p.negotiated }}"],
-          ["合计", f"{{{{ {t}.trips }}}}", f"{{{{ {t}.negotiated }}}}"])
-
-    add(doc, "表{{ 5 if b.has_targets else 4 }}　本周签约项目", "表题")
-    add(doc, "{%p if b.week_signings %}")
-    table(doc, ["序号", "项目名称", "投资方", "产业链", "总投资（亿元）", "单位"], [12, 40, 34, 22, 18, 30],
-          "unit, s in b.week_signings",
-          ["{{ loop.index }}", "{{ s.project }}", "{{ s.investor }}", "{{ s.industry }}", "{{ s.investment|money }}",
-           "{{ unit }}"],
-          ["合计", "", "", "", "{{ b.week_totals.investment|money }}", ""], numeric={0, 4}, merge_total=4)
-    add(doc, "{%p else %}")
-    add(doc, "本周无签约项目。")
-    add(doc, "{%p endif %}")
-    add(doc, "{%p if rounding_note %}")
-    add(doc, "注：金额按四舍五入保留两位小数，分项之和与合计可能略有出入。", "表注")
-    add(doc, "{%p endif %}")
-    # where 同比 comes from (wording in prose.j2; a workspace's older prose.j2 may not have it)
-    add(doc, "{%p if b.comparison and prose.comparison_note is defined %}")
-    add(doc, "{{ prose.comparison_note(b) }}", "表注")
-    add(doc, "{%p endif %}")
+    """The appendix: every table of the spec, numbered by the tables shown, then the notes."""
+    add(doc, APPENDIX, "Heading 1")  # kept with 表1 (keep-with-next), no page break: no half-empty page
+    add(doc, "{%p set shown = namespace(tables=0) %}")
+    for spec in TABLES:
+        if spec.when:
+            add(doc, "{%p if " + spec.when + " %}")
+        add(doc, "{% set shown.tables = shown.tables + 1 %}表{{ shown.tables }}　" + spec.title, "表题")
+        if spec.empty is not None:
+            add(doc, "{%p if " + spec.iterable + " %}")
+        columns = spec.columns
+        table(doc, [column.header for column in columns], [column.width for column in columns], spec.rows,
+              cells(columns), [spec.total_label, *cells(columns, total=True)] if spec.has_total else None,
+              numeric={index for index, column in enumerate(columns) if column.right}, merge_total=spec.total_span)
+        if spec.empty is not None:
+            add(doc, "{%p else %}")
+            add(doc, spec.empty)
+            add(doc, "{%p endif %}")
+        if spec.when:
+            add(doc, "{%p endif %}")
+    for note in NOTES:
+        paragraph(doc, note, "表注")
 
 
 def distribution(doc) -> None:

@@ -52,9 +52,6 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     ws = data.workspace(config_path)  # a config error stops the server before it starts
     posts = [Route("/upload", forms.upload, methods=["POST"]), Route("/build", forms.build, methods=["POST"]),
              Route("/remind", forms.remind, methods=["POST"]), Route("/mail", forms.import_mail, methods=["POST"])]
-    publish = data.publisher() is not None
-    if publish:
-        posts.append(Route("/publish", forms.publish, methods=["POST"]))
     routes = [
         Route("/", pages.board, methods=["GET"]),
         Route("/upload", pages.upload, methods=["GET"]),
@@ -76,8 +73,6 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     app.state.jobs = Jobs()
     app.state.uploads = {}
     app.state.upload_limit = min(ws.config.mail.attachment_limit, 5 * 1024 * 1024)
-    app.state.publish = publish
-    app.state.ledger = data.ledger() is not None
     return protect(app, allowed_hosts(host, port), port, max_body or MAX_BODY)
 
 

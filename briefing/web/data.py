@@ -18,24 +18,21 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from briefing.build import FORMATS, briefing_of, build, compute, gather, normalise_week
+from briefing.actions.build import FORMATS, build, compute, normalise_week
+from briefing.actions.ingest import take_uploads
+from briefing.actions.remind import reminders, send_reminders
+from briefing.actions.status import REPORTED, week_status
 from briefing.errors import BriefingError, Problem
-from briefing.ingest import QUARANTINED, UPLOAD, Ingest, read_log
-from briefing.load import decode, read_file
-from briefing.model import week_key
-from briefing.numbering import issue_number
-from briefing.status import FAULTY, MISSING, REPORTED, RETURNED, reminders, send_reminders, week_status
-from briefing.workspace import Workspace, open_workspace, validate_document
+from briefing.mail.log import DUPLICATE, HELD, UPLOAD, read_log
+from briefing.report.load import decode, read_file
+from briefing.report.validate import validate_document
+from briefing.weeks import Week
+from briefing.web.states import QUARANTINE_NOTE, STATES, STILL_DUE, board_state
+from briefing.workspace.layout import Workspace, open_workspace
 
 LOCK = threading.Lock()
 """Held while the library reads or writes the workspace for a page (see the module docstring)."""
-
-STATUS_KEYS = {REPORTED: "reported", MISSING: "missing", FAULTY: "error", RETURNED: "rejected"}
-"""``status``'s states as the board's ``data-status`` (``quarantined`` comes from the ingest log)."""
-STATUS_LABELS = {"reported": "已报送", "missing": "未报送", "error": "有错误", "rejected": "更正被退回",
-                 "quarantined": "已隔离"}
 
 
 def workspace(config_path: Path) -> Workspace:
@@ -43,24 +40,10 @@ def workspace(config_path: Path) -> Workspace:
     return open_workspace(config_path)
 
 
-def parse_week(text: str | None) -> str | None:
-    """A week from the page (``2023-W17``, ``2023年第17周`` …) as ``YYYY-Www``; ``None`` for none."""
+def parse_week(text: str | None) -> Week | None:
+    """A week from the page (``2023-W17``, ``2023年第17周`` …); ``None`` for none."""
     text = (text or "").strip()
     return normalise_week(text) if text else None
-
-
-def week_label(week: str) -> str:
-    """``2023-W17`` → ``2023年第17周``."""
-    year, number = week_key(week)
-    return f"{year}年第{number}周"
-
-
-def neighbours(week: str) -> tuple[str, str]:
-    """The ISO weeks before and after ``week``."""
-    year, number = week_key(week)
-    monday = dt.date.fromisocalendar(year, number, 1)
-    before, after = ((monday + dt.timedelta(days=d)).isocalendar() for d in (-7, 7))
-    return f"{before[0]}-W{before[1]:02d}", f"{after[0]}-W{after[1]:02d}"
 
 
 def _relative(ws: Workspace, path: str) -> str:
@@ -79,7 +62,7 @@ class Row:
 
     unit: str
     key: str
-    """reported, missing, error, rejected or quarantined (the row's ``data-status``)."""
+    """One of :data:`~briefing.web.states.STATES` (the row's ``data-status``)."""
     received: str = ""
     sender: str = ""
     records: int | None = None
@@ -89,14 +72,14 @@ class Row:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.key]
+        return STATES[self.key]
 
 
 @dataclass
 class Board:
     """The week's status board."""
 
-    week: str
+    week: Week
     rows: list[Row]
     unknown: list[Problem]
     """Problems of files whose unit or week cannot be read."""
@@ -104,11 +87,11 @@ class Board:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {key: sum(1 for r in self.rows if r.key == key) for key in STATUS_LABELS}
+        return {key: sum(1 for r in self.rows if r.key == key) for key in STATES}
 
     @property
     def missing(self) -> list[str]:
-        return [r.unit for r in self.rows if r.key in ("missing", "rejected", "quarantined")]
+        return [r.unit for r in self.rows if r.key in STILL_DUE]
 
 
 def _problems(ws: Workspace, path: str) -> list[Problem]:
@@ -118,23 +101,22 @@ def _problems(ws: Workspace, path: str) -> list[Problem]:
     return doc.problems
 
 
-def board(config_path: Path, week: str | None) -> Board:
+def board(config_path: Path, week: Week | None) -> Board:
     """``briefing status`` for the page, with each faulty file's errors."""
     with LOCK:
         ws = workspace(config_path)
         status = week_status(ws, week)
-        log = [r for r in read_log(ws.state) if r.kind == "report" and r.week == status.week]
+        log = [r for r in read_log(ws.state) if r.kind == "report" and r.week == status.week.iso]
         rows = []
         for unit in status.units:
-            row = Row(unit.unit, STATUS_KEYS.get(unit.state, "missing"), records=unit.records, notes=list(unit.notes))
+            row = Row(unit.unit, board_state(unit, log), records=unit.records, notes=list(unit.notes))
             row.received = unit.received.strftime("%m-%d %H:%M") if unit.received else ""
             row.sender = unit.sender or ""
             if unit.state == REPORTED and not unit.sender:
                 mine = [r for r in log if r.unit == unit.unit and r.stored and r.stored.startswith("entries/")]
-                row.sender = "网页上传" if mine and mine[-1].source == UPLOAD else ""
-            if unit.state == MISSING and any(r.unit == unit.unit and r.outcome == QUARANTINED for r in log):
-                row.key = "quarantined"
-                row.notes.append("有以该单位名义发来、但发件人未登记的报告，已隔离（见 archive/quarantine/）")
+                row.sender = UPLOAD if mine and mine[-1].source == UPLOAD else ""
+            if row.key == "quarantined":
+                row.notes.append(QUARANTINE_NOTE)
             if unit.errors:
                 for path in unit.files:
                     row.problems.extend(p for p in _problems(ws, path) if p.is_error)
@@ -154,7 +136,7 @@ class Upload:
     outcome: str
     """stored, same, held, error"""
     unit: str | None = None
-    week: str | None = None
+    week: Week | None = None
     stored: str | None = None
     previous: str | None = None
     message: str = ""
@@ -174,25 +156,21 @@ def _numbered(data: bytes, problems: list[Problem]) -> list[tuple[int, str, list
 
 def store_uploads(config_path: Path, files: list[tuple[str, bytes]]) -> list[Upload]:
     """Validate each uploaded report and store the valid ones as ``ingest`` stores a report."""
-    from briefing.ingest import DUPLICATE, HELD
-
     results = []
     with LOCK:
-        ws = workspace(config_path)
-        with Ingest(ws) as engine:
-            for name, data in files:
-                record, problems = engine.take_upload(data, name)
-                item = Upload(name, "error", record.unit, record.week, problems=problems)
-                if record.outcome == HELD:
-                    item.outcome, item.message = "held", "；".join(record.errors)
-                elif record.outcome == DUPLICATE:
-                    item.outcome, item.stored = "same", record.stored
-                    item.message = "内容与已入库的版本完全相同，未改动"
-                elif record.stored:
-                    item.outcome, item.stored, item.previous = "stored", record.stored, record.previous
-                else:
-                    item.lines = _numbered(data, problems)
-                results.append(item)
+        taken = take_uploads(workspace(config_path), files)
+    for (name, data), (record, problems) in zip(files, taken):
+        item = Upload(name, "error", record.unit, Week.parse(record.week) if record.week else None, problems=problems)
+        if record.outcome == HELD:
+            item.outcome, item.message = "held", "；".join(record.errors)
+        elif record.outcome == DUPLICATE:
+            item.outcome, item.stored = "same", record.stored
+            item.message = "内容与已入库的版本完全相同，未改动"
+        elif record.stored:
+            item.outcome, item.stored, item.previous = "stored", record.stored, record.previous
+        else:
+            item.lines = _numbered(data, problems)
+        results.append(item)
     return results
 
 
@@ -203,7 +181,7 @@ def store_uploads(config_path: Path, files: list[tuple[str, bytes]]) -> list[Upl
 class Preview:
     """The week's briefing as the page shows it."""
 
-    week: str | None
+    week: Week | None
     html: str = ""
     notes: list[str] = field(default_factory=list)
     error: str | None = None
@@ -219,15 +197,15 @@ def markdown_html(text: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
 
 
-def preview(config_path: Path, week: str | None) -> Preview:
+def preview(config_path: Path, week: Week | None) -> Preview:
     """The briefing of ``week`` (default: as ``build``) rendered from the Markdown edition."""
-    from briefing.render import render_markdown
+    from briefing.editions.markdown import render_markdown
 
     notes: list[str] = []
     with LOCK:
         try:
             ws = workspace(config_path)
-            b = compute(ws, week, note=notes.append)
+            b = compute(ws, week and week.iso, note=notes.append)
             text = render_markdown(b, ws.templates)
         except BriefingError as error:
             return Preview(week, notes=notes, error=error.message, problems=error.problems)
@@ -238,37 +216,35 @@ def preview(config_path: Path, week: str | None) -> Preview:
 class Charts:
     """The charts of the year to date, as SVG, and the data they show."""
 
-    week: str | None
+    week: Week | None
     svgs: dict[str, bytes] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
-def charts(config_path: Path, week: str | None) -> Charts:
-    """Every chart of :mod:`briefing.charts` for the year up to ``week``."""
-    from briefing import charts as drawing
+def charts(config_path: Path, week: Week | None) -> Charts:
+    """Every chart of :mod:`briefing.editions.charts` for the year up to ``week``."""
+    from briefing.editions import charts as drawing
 
     with LOCK:
         try:
-            ws = workspace(config_path)
-            tally, chosen = gather(ws, week, None, True, lambda line: None)
-            b = briefing_of(ws, tally, chosen, issue_number(ws.state, chosen), None, lambda line: None)
-            data = drawing.chart_data(b, tally)
+            b = compute(workspace(config_path), week and week.iso)
+            data = drawing.chart_data(b)
             svgs = {name: drawing.render(name, data, "svg") for name in drawing.CHARTS}
         except BriefingError as error:
             return Charts(week, error=error.message, problems=error.problems)
-    return Charts(chosen, svgs, {name: drawing.title(name, data) for name in drawing.CHARTS})
+    return Charts(b.week, svgs, {name: drawing.title(name, data) for name in drawing.CHARTS})
 
 
-def build_edition(config_path: Path, week: str | None, ext: str) -> tuple[str, list[str]]:
+def build_edition(config_path: Path, week: Week | None, ext: str) -> tuple[str, list[str]]:
     """``briefing build --format ext`` for ``week``: the file name in ``output/`` and the notes."""
     if ext not in FORMATS:
         raise BriefingError(f"不支持的格式“{ext}”", exit_code=2)
     notes: list[str] = []
     with LOCK:
         ws = workspace(config_path)
-        written = build(ws, week, [ext], note=notes.append)
+        written = build(ws, week and week.iso, [ext], note=notes.append)
     return written[0].name, notes
 
 
@@ -293,7 +269,7 @@ def downloads(config_path: Path) -> dict[str, Path]:
 
 @dataclass
 class ReminderPreview:
-    week: str
+    week: Week
     targets: list[tuple[str, str]]
     subject: str = ""
     body: str = ""
@@ -301,7 +277,7 @@ class ReminderPreview:
     password_needed: bool = False
 
 
-def remind_preview(config_path: Path, week: str | None) -> ReminderPreview:
+def remind_preview(config_path: Path, week: Week | None) -> ReminderPreview:
     """What ``briefing remind`` (without ``--send``) shows."""
     with LOCK:
         ws = workspace(config_path)
@@ -316,7 +292,7 @@ def remind_preview(config_path: Path, week: str | None) -> ReminderPreview:
     return result
 
 
-def remind_send(config_path: Path, week: str, password: str | None) -> list[tuple[str, str]]:
+def remind_send(config_path: Path, week: Week, password: str | None) -> list[tuple[str, str]]:
     """``briefing remind --send`` for ``week``: ``(unit, outcome)`` for each missing unit."""
     with LOCK:
         ws = workspace(config_path)
@@ -330,7 +306,7 @@ def remind_send(config_path: Path, week: str, password: str | None) -> list[tupl
 
 def _password(settings, typed: str | None, what: str) -> str:
     """A mail password: typed on the page, else from its environment variable (as the commands)."""
-    from briefing.ingest import password_for
+    from briefing.mail.smtp import password_for
 
     if typed:
         return typed
@@ -363,7 +339,8 @@ def mail_settings(config_path: Path) -> MailSettings:
 def import_mail(config_path: Path, imap_password: str | None, reply: bool, smtp_password: str | None,
                 progress) -> str:
     """``briefing ingest --imap [--reply]``; returns its Chinese summary."""
-    from briefing.ingest import run, summary
+    from briefing.actions.ingest import run
+    from briefing.mail.summary import summary
 
     ws = workspace(config_path)
     mail = ws.config.mail
@@ -375,41 +352,3 @@ def import_mail(config_path: Path, imap_password: str | None, reply: bool, smtp_
                  progress=progress)
     lines = [f"注意：{warning}" for warning in result.warnings]
     return "\n".join(lines + [summary(result)])
-
-
-# ---------------------------------------------------------------- what later issues add
-
-
-def publisher() -> Callable | None:
-    """``publish`` (issue 11), when the library has it; the page shows its button only then."""
-    try:
-        from briefing.actions.publish import publish  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return publish
-
-
-def ledger() -> Callable | None:
-    """The project ledger (issue 12), when the library has it; the page's 台账 tab shows only then."""
-    try:
-        from briefing.actions.ledger import ledger as make  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return make
-
-
-def publish(config_path: Path, week: str | None, date_text: str) -> str:
-    """``briefing publish`` (issue 11) for ``week``; the name of the published .docx."""
-    make = publisher()
-    if make is None:
-        raise BriefingError("这个版本还不能印发（publish），请用“生成并下载”", exit_code=2)
-    from briefing.model import parse_date
-
-    try:
-        day = parse_date(date_text) if date_text.strip() else None
-    except ValueError:
-        raise BriefingError(f"日期“{date_text}”格式不对，应写成 2023-05-05", exit_code=2) from None
-    with LOCK:
-        written = make(workspace(config_path), week=week, date=day)
-    names = [Path(path).name for path in written or []]
-    return next((name for name in names if name.endswith(".docx")), names[0] if names else "")

@@ -1,5 +1,5 @@
 """The POST handlers: upload reports, build an edition for download, send reminders, import
-mail (and publish, once the library has it).
+mail.
 
 Each is a plain form post answered by a redirect (303) to a page, so everything works without
 JavaScript and a reload never repeats an action.  The CSRF token and the Origin check have
@@ -117,7 +117,7 @@ async def remind(request: Request) -> Response:
                 return "所有单位都已报送，无需催报。"
             return "\n".join(f"{unit}：{outcome}" for unit, outcome in outcomes)
 
-        job = request.app.state.jobs.start(f"催报 {data.week_label(week)}", work)
+        job = request.app.state.jobs.start(f"催报 {week.text}", work)
     except BriefingError as error:
         return _failed(request, error, "/remind")
     return _see(f"/jobs/{job.id}")
@@ -140,15 +140,3 @@ async def import_mail(request: Request) -> Response:
     except BriefingError as error:
         return _failed(request, error, "/")
     return _see(f"/jobs/{job.id}")
-
-
-async def publish(request: Request) -> Response:
-    """``briefing publish`` (issue 11): registered only when the library has it."""
-    form = await request.form(max_files=0, max_fields=10)
-    week_text = str(form.get("week", ""))
-    try:
-        week = data.parse_week(week_text)
-        name = await run_in_threadpool(data.publish, request.app.state.config_path, week, str(form.get("date", "")))
-    except BriefingError as error:
-        return _failed(request, error, f"/preview?week={quote(week_text)}")
-    return _see(f"/preview?week={quote(week_text)}&published={quote(name)}")

@@ -17,6 +17,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from briefing.errors import BriefingError
 from briefing.web import data
+from briefing.web.states import STATES
 
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -34,11 +35,9 @@ def render(request: Request, template: str, status_code: int = 200, **values) ->
     context = {
         "csrftoken": token() if token else "",
         "tab": template.split(".")[0],
-        "ledger": state.ledger,
         "bureau": state.bureau,
         "root": str(state.config_path.parent),
-        "labels": data.STATUS_LABELS,
-        "week_label": data.week_label,
+        "states": STATES,
         **values,
     }
     return state.templates.TemplateResponse(request, template, context, status_code=status_code)
@@ -73,8 +72,7 @@ def _config(request: Request) -> Path:
 @shows_errors
 def board(request: Request) -> Response:
     result = data.board(_config(request), _week(request))
-    before, after = data.neighbours(result.week)
-    return render(request, "board.html", board=result, week=result.week, before=before, after=after,
+    return render(request, "board.html", board=result, week=result.week,
                   mail=data.mail_settings(_config(request)), job=request.app.state.jobs.running())
 
 
@@ -88,20 +86,18 @@ def upload(request: Request) -> Response:
 def preview(request: Request) -> Response:
     result = data.preview(_config(request), _week(request))
     week = result.week
-    before, after = data.neighbours(week) if week else (None, None)
     built = {name: path for name, path in data.downloads(_config(request)).items()
-             if week and name.rpartition(".")[0].endswith(f"-{week}")}
-    return render(request, "preview.html", preview=result, week=week, before=before, after=after, built=built,
-                  formats=FORMAT_LABELS, publish=request.app.state.publish)
+             if week and name.rpartition(".")[0].endswith(f"-{week.iso}")}
+    return render(request, "preview.html", preview=result, week=week, built=built,
+                  formats=FORMAT_LABELS)
 
 
 @shows_errors
 def charts(request: Request) -> Response:
     result = data.charts(_config(request), _week(request))
-    before, after = data.neighbours(result.week) if result.week else (None, None)
     images = {name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
               for name, svg in result.svgs.items()}
-    return render(request, "charts.html", charts=result, images=images, week=result.week, before=before, after=after)
+    return render(request, "charts.html", charts=result, images=images, week=result.week)
 
 
 @shows_errors

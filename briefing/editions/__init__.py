@@ -1,0 +1,8 @@
+"""Output: the briefing printed from one outline and table definition as Markdown, Word, Excel, PDF.
+
+- :mod:`~briefing.editions.spec`: the one outline and table definition; :mod:`~briefing.editions.contents` evaluates it
+- :mod:`~briefing.editions.jinja`: the one Jinja environment, its filters, where templates are found
+- :mod:`~briefing.editions.markdown`, :mod:`~briefing.editions.word`, :mod:`~briefing.editions.excel`,
+  :mod:`~briefing.editions.pdf` (with :mod:`~briefing.editions.pdffonts`): one module per format
+- :mod:`~briefing.editions.charts`: the charts of the year to date (SVG for the web page, PNG for Word and PDF)
+"""

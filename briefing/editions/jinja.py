@@ -1,0 +1,207 @@
+"""The editions' one Jinja Environment factory, its filters, and where templates are found.
+
+Templates are looked up in the workspace's ``templates/`` first, then in the defaults shipped
+with the package, so a bureau restyles or rewords the briefing without touching code.
+
+Text that units and the bureau typed must display as typed.  The Word edition gets that from
+XML autoescape; the Markdown edition (no autoescape) from the text filters (``text``, ``listing``,
+``oneline``, ``sentence``, ``clause``, ``cell``), which backslash-escape what CommonMark (and
+GFM tables) would read as markup.  They look at the template's autoescape setting, so the shared
+``prose.j2`` macros escape for Markdown and not for Word; a third kind of environment
+(``markdown=False``, no autoescape) gives plain text, for the Excel workbook.  Backslash escapes, not HTML entities:
+the .md is pasted raw into OA and WeChat and should stay readable; Chinese text is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+
+from briefing import fmt
+from briefing.errors import BriefingError
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def default_templates() -> Path:
+    """The packaged default templates (``briefing/templates`` once installed).
+
+    In a source checkout the package's templates are the repository's top-level
+    ``templates/`` folder (setup.cfg maps one onto the other).
+    """
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+def template_dirs(workspace_templates: Path | None) -> list[Path]:
+    """Search path: the workspace's own templates first, then the defaults."""
+    dirs = [workspace_templates] if workspace_templates is not None and workspace_templates.is_dir() else []
+    return [*dirs, default_templates()]
+
+
+def find_template(name: str, workspace_templates: Path | None) -> Path:
+    """The file a template name resolves to (workspace first)."""
+    for folder in template_dirs(workspace_templates):
+        if (folder / name).is_file():
+            return folder / name
+    raise BriefingError(f"找不到模板 {name}")
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 3000 → 三千 (for （一）-style headings)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    text, zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            text += ("零" if zero and text else "") + _CN_DIGITS[digit] + name
+            zero = False
+        elif text:
+            zero = True
+    return text
+
+
+def oneline(text: str) -> str:
+    """Collapse line breaks and runs of spaces (free text inside a sentence)."""
+    return re.sub(r"\s*\n\s*", "", str(text)).strip()
+
+
+def sentence(text: str) -> str:
+    """Free text as a sentence: one line, ending in a Chinese full stop if it had none."""
+    text = oneline(text)
+    return text if not text or text[-1] in "。！？!?.…；;）)”\"" else text + "。"
+
+
+def clause(text: str) -> str:
+    """Free text inside a sentence: one line, without its final full stop."""
+    return oneline(text).rstrip("。；;.，,")
+
+
+# Inline markup anywhere in a line: escapes, code, emphasis, links and images, raw HTML and
+# autolinks, GFM strikethrough and table pipes; "&" only where it would start an entity.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<|~]|&(?=#?[0-9A-Za-z]+;)")
+# Block markup where a line starts: heading, quote, list bullet, setext underline, ordered list.
+_MD_LINE_START = re.compile(r"[#>+=-]|[0-9]{1,9}(?=[.)](?:\s|$))")
+
+
+def markdown_escape(text: str) -> str:
+    """One line of text that CommonMark displays exactly as given (backslash escapes)."""
+    text = _MD_INLINE.sub(r"\\\g<0>", text)
+    start = _MD_LINE_START.match(text)
+    if start is not None:  # the text may begin a line (a list item, a paragraph)
+        end = start.end()
+        text = text[:end] + "\\" + text[end:] if text[:1].isdigit() else "\\" + text
+    return text
+
+
+class Env(Environment):
+    """An Environment that knows whether it renders Markdown (see :func:`make_env`)."""
+
+    markdown = True
+
+
+def _literal(eval_ctx: EvalContext, text: str) -> str:
+    """``text`` for the edition being rendered: Markdown-escaped unless XML autoescape is on
+    (or the environment renders plain text)."""
+    return text if eval_ctx.autoescape else literal(text, getattr(eval_ctx.environment, "markdown", True))
+
+
+def literal(text: str, markdown: bool) -> str:
+    """``text`` as typed: Markdown-escaped for the Markdown edition, else unchanged."""
+    return markdown_escape(text) if markdown else text
+
+
+@pass_eval_context
+def _text_filter(eval_ctx: EvalContext, value: object) -> str:
+    """``text`` (also ``oneline``, ``cell``): free text, a name or a label as typed, on one line."""
+    return _literal(eval_ctx, oneline(str(value)))
+
+
+@pass_eval_context
+def _listing_filter(eval_ctx: EvalContext, values: Iterable[object], separator: str = "、") -> str:
+    """``listing``: texts as typed, joined with 、 (or ``separator``)."""
+    return separator.join(_literal(eval_ctx, oneline(str(value))) for value in values)
+
+
+@pass_eval_context
+def _sentence_filter(eval_ctx: EvalContext, value: object) -> str:
+    return _literal(eval_ctx, sentence(str(value)))
+
+
+@pass_eval_context
+def _clause_filter(eval_ctx: EvalContext, value: object) -> str:
+    return _literal(eval_ctx, clause(str(value)))
+
+
+FILTERS = {
+    "money": fmt.money,
+    "percent": fmt.percent,
+    "percent_abs": fmt.percent_abs,
+    "full_date": fmt.full_date,
+    "month_day": fmt.month_day,
+    "date_range": fmt.date_range,
+    "cn_number": cn_number,
+    "text": _text_filter,
+    "listing": _listing_filter,
+    "oneline": _text_filter,
+    "sentence": _sentence_filter,
+    "clause": _clause_filter,
+    "cell": _text_filter,  # markdown_escape covers a table's "|"
+}
+
+
+def make_env(workspace_templates: Path | None, autoescape: bool = False, markdown: bool = True) -> Env:
+    """The one place a Jinja Environment is made: strict, with the briefing's filters.
+
+    ``autoescape`` is on for the Word edition (text goes into XML), off for Markdown and for
+    plain text (``markdown=False``: the Excel workbook).
+    """
+    env = Env(  # compiled templates stay in memory: nothing executable is ever read from disk
+        loader=FileSystemLoader([str(d) for d in template_dirs(workspace_templates)]),
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.markdown = markdown and not autoescape
+    return env
+
+
+@lru_cache(maxsize=None)
+def spec_env(autoescape: bool = False, markdown: bool = True) -> Env:
+    """An environment for the strings of :mod:`briefing.editions.spec`, one per kind of output,
+    kept for the process: they import nothing (``prose`` is passed in), and compiling them is
+    most of what printing a table costs."""
+    return make_env(None, autoescape, markdown)
+
+
+@lru_cache(maxsize=1024)
+def compiled_expression(env: Environment, source: str):
+    """``env.compile_expression(source)``, compiled once."""
+    return env.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=1024)
+def compiled_template(env: Environment, source: str):
+    """``env.from_string(source)``, compiled once."""
+    return env.from_string(source)
+
+
+def template_error(error: TemplateError) -> BriefingError:
+    """A Chinese message for a mistake in a (probably user-edited) template."""
+    where = getattr(error, "filename", None) or getattr(error, "name", None) or ""
+    line = getattr(error, "lineno", None)
+    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
+    return BriefingError(f"{place}模板有误：{error.message}。请检查模板中的变量名和标签是否写对")

@@ -1,0 +1,300 @@
+"""The briefing of one week: every figure it shows, computed from the folds of the weeks.
+
+:class:`Tally` keeps one :class:`~briefing.figures.fold.Fold` per ISO week and the full
+reports of the briefing's own week (for section 二 and the week's signings); nothing else stays
+in memory, so a province's year of reports fits in a few MB.  :meth:`Tally.briefing` combines
+the folds it needs into a :class:`Briefing`: the week's and the year's totals, the per-unit,
+per-industry and per-province rows, targets and ranks, 同比, key signings and their fulfilment,
+stage movements and the merged plans.  Editions only decide how to print it.
+
+The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
+同比 compares with last year's reports through the same week when they are complete, else with
+the config's baseline, else not at all (:meth:`Tally._last_year`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from briefing.figures.figures import ZERO, Contribution, Figures
+from briefing.figures.fold import Fold, Fulfilment, IndustryRow, ProvinceRow
+from briefing.report.config import Config
+from briefing.report.model import FULFILLED_STAGES, Report, Signing
+from briefing.weeks import Week
+
+
+@dataclass
+class UnitRow:
+    """One line of the per-unit table (year to date) with its target."""
+
+    unit: str
+    week: Figures
+    ytd: Figures
+    target: Decimal | None = None
+    completion: Decimal | None = None
+    rank: int | None = None
+
+
+@dataclass
+class Movement:
+    """A project whose stage changed this week (or that appeared already started)."""
+
+    unit: str
+    project: str
+    investor: str
+    before: str | None
+    stage: str
+    funds: Decimal
+
+
+@dataclass
+class UnitSection:
+    """What one unit reported this week, for section 二."""
+
+    unit: str
+    report: Report
+    figures: Figures
+
+    @property
+    def has_content(self) -> bool:
+        r = self.report
+        return bool(r.trips or r.events or r.signings or r.projects or r.highlights)
+
+
+@dataclass
+class Plan:
+    """A 下一步工作 item and the units that wrote it."""
+
+    text: str
+    units: list[str]
+
+
+@dataclass
+class Briefing:
+    """Everything a briefing shows, computed; formats only decide how to print it."""
+
+    config: Config
+    week: Week
+    year: int
+    week_no: int
+    issue: int
+    date: dt.date
+    week_start: dt.date
+    week_end: dt.date
+    week_totals: Figures
+    ytd_totals: Figures
+    units: list[UnitRow]
+    industries: list[IndustryRow]
+    provinces: list[ProvinceRow]
+    sections: list[UnitSection]
+    quiet_units: list[str]
+    missing_units: list[str]
+    week_signings: list[tuple[str, Signing]]
+    key_signings_week: list[tuple[str, Signing]]
+    movements: list[Movement]
+    fulfilment: Fulfilment
+    growth: dict[str, Decimal | None]
+    previous: dict[str, Decimal | None]
+    time_progress: Decimal
+    plans: list[Plan]
+    has_targets: bool = False
+    target_total: Decimal | None = None
+    """Sum of the units' annual targets."""
+    target_completion: Decimal | None = None
+    """Year-to-date funds of the units that have a target, over ``target_total``."""
+    comparison: str | None = None
+    """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
+    去年同期累计数) or ``None`` (no 同比 is printed)."""
+    week_funds: dict[Week, Decimal] = field(default_factory=dict)
+    """到位资金 of each week that has reports, last year's and this year's through the briefing's
+    week (the charts' weekly cumulative line; weeks without reports are absent, not zero)."""
+
+
+def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
+    """(current − previous) / previous, or ``None`` when there is nothing to compare with."""
+    if previous is None or previous == 0:
+        return None
+    return (Decimal(current) - previous) / previous
+
+
+def time_progress(week: Week) -> Decimal:
+    """Share of the calendar year gone by the Sunday that ends ``week``."""
+    year = week.year
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    sunday = week.last_day
+    sunday = min(max(sunday, first), last)
+    return Decimal((sunday - first).days + 1) / Decimal((last - first).days + 1)
+
+
+def rank_completion(rows: list[UnitRow]) -> None:
+    """Set ``rank`` (1 = best 完成率; ties share a rank) on rows that have a target."""
+    ranked = sorted((row for row in rows if row.completion is not None), key=lambda row: -row.completion)
+    for row in ranked:
+        row.rank = 1 + sum(1 for other in ranked if other.completion > row.completion)
+
+
+def movements(week_reports: list[Report], before: Fold) -> list[Movement]:
+    """Projects of this week whose stage differs from their latest earlier report, or that
+    appear for the first time already started."""
+    moved = []
+    for report in week_reports:
+        for item in report.projects:
+            earlier = before.projects.get((report.unit, item.match_key))
+            stage = earlier.latest.stage if earlier else None
+            if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and stage != item.stage):
+                moved.append(Movement(report.unit, item.project, item.investor, stage, item.stage, item.funds))
+    return moved
+
+
+def merge_plans(reports: list[Report]) -> list[Plan]:
+    """The units' 下一步工作, de-duplicated (same text up to spacing and final punctuation)."""
+    merged: dict[str, Plan] = {}
+    for report in reports:
+        for text in report.plans:
+            key = unicodedata.normalize("NFKC", "".join(text.split())).rstrip("。；;.")
+            plan = merged.setdefault(key, Plan(text, []))
+            if report.unit not in plan.units:
+                plan.units.append(report.unit)
+    return list(merged.values())
+
+
+# ---------------------------------------------------------------- the briefing
+
+
+class Tally:
+    """Reports folded per ISO week, plus the full reports of one week (the briefing's).
+
+    ``week`` fixes the week whose reports are kept; without it, the latest week seen is kept.
+    A report taken from the cache arrives as a :class:`Contribution` with its file's path;
+    for the kept week the caller then supplies the reports of :meth:`missing` (re-read).
+    """
+
+    def __init__(self, week: Week | None = None):
+        self.folds: dict[Week, Fold] = {}
+        self.keep = week
+        self.kept: list[Report | str] = []
+        self.kept_week: Week | None = None
+
+    def add(self, c: Contribution, report: Report | None, path: str) -> None:
+        """Fold in one report's contribution; ``report`` is the report itself, or ``None`` when
+        it came from the cache (then ``path``, its file, is kept to read it again if needed)."""
+        week = c.week
+        fold = self.folds.get(week)
+        if fold is None:
+            fold = self.folds[week] = Fold()
+        fold.add(c)
+        if self.keep is not None and week != self.keep:
+            return
+        if self.kept_week is None or week > self.kept_week:
+            self.kept, self.kept_week = [], week
+        if week == self.kept_week:
+            self.kept.append(report if report is not None else path)
+
+    def missing(self) -> list[str]:
+        """Paths of the kept week's files that arrived only as contributions."""
+        return [item for item in self.kept if isinstance(item, str)]
+
+    def supply(self, reports: dict[str, Report]) -> None:
+        """The reports of :meth:`missing`, by path."""
+        self.kept = [reports[item] if isinstance(item, str) else item for item in self.kept]
+
+    def latest_week(self) -> Week | None:
+        """The latest ISO week any report is for."""
+        return max(self.folds) if self.folds else None
+
+    def has_week(self, week: Week) -> bool:
+        """Whether any report is for ``week``."""
+        return week in self.folds
+
+    def combined(self, year: int, first: int, last: int) -> Fold:
+        """One fold of the weeks ``first..last`` of ISO ``year``."""
+        result = Fold()
+        for week, part in sorted(self.folds.items()):
+            if week.year == year and first <= week.number <= last:
+                result.merge(part)
+        return result
+
+    def briefing(self, config: Config, week: Week, issue: int, date: dt.date) -> Briefing:
+        """Compute every figure of the briefing for ``week``."""
+        year, week_no = week.year, week.number
+        if self.kept_week != week:
+            raise ValueError(f"the reports of {week} were not kept")
+        if self.missing():
+            raise ValueError("the kept week's reports were not supplied")
+        units = config.unit_names
+        order = {unit: index for index, unit in enumerate(units)}
+        this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
+        week_fold = self.folds.get(week, Fold())
+        ytd = self.combined(year, 1, week_no - 1)
+        # a project's stage before this week: this year's latest, else last year's
+        moved = movements(this_week, self.combined(year - 1, 1, 53).merge(ytd))
+        ytd.merge(week_fold)
+
+        week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
+        targets = config.targets.get(year, {})
+        rows = []
+        for unit in units:
+            row = UnitRow(unit, week_by_unit[unit], ytd_by_unit[unit], targets.get(unit))
+            if row.target:
+                row.completion = row.ytd.funds / row.target
+            rows.append(row)
+        rank_completion(rows)
+
+        ytd_totals = ytd.totals()
+        comparison, previous = self._last_year(config, week)
+        growths = {name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()}
+        week_signings = [(r.unit, s) for r in this_week for s in r.signings]
+        return Briefing(
+            config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
+            week_start=week.first_day, week_end=week.last_day,
+            week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
+            industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
+            sections=[s for s in (UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week) if s.has_content],
+            quiet_units=[r.unit for r in this_week if not r.trips],
+            missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
+            week_signings=week_signings,
+            key_signings_week=[(unit, s) for unit, s in week_signings if s.key],
+            movements=moved,
+            fulfilment=ytd.fulfilment(),
+            growth=growths,
+            previous=previous,
+            comparison=comparison if any(g is not None for g in growths.values()) else None,
+            time_progress=time_progress(week),
+            plans=merge_plans(this_week),
+            has_targets=bool(targets),
+            target_total=sum(targets.values(), ZERO) if targets else None,
+            target_completion=(sum((r.ytd.funds for r in rows if r.target is not None), ZERO)
+                               / sum(targets.values(), ZERO)) if any(targets.values()) else None,
+            week_funds={other: part.totals().funds for other, part in sorted(self.folds.items())
+                        if year - 1 <= other.year and other <= week},
+        )
+
+    def _last_year(self, config: Config, week: Week) -> tuple[str | None, dict[str, Decimal | None]]:
+        """Where last year's 到位资金 and 区外到位资金 through the same ISO week (its last week when
+        this year has a week 53) come from, and the figures: last year's reports when they are
+        complete (:meth:`_covers_last_year`), else ``baseline``, else ``None`` (never a comparison
+        with part of a year, or with a stray file)."""
+        year, through = week.year, week.same_week_last_year().number
+        if self._covers_last_year(week, through):
+            totals = self.combined(year - 1, 1, through).totals()
+            return "reports", {"funds": totals.funds, "external_funds": totals.external_funds}
+        for entry in config.baseline.get(year - 1, []):
+            if entry.week == through:
+                return "baseline", {"funds": entry.funds, "external_funds": entry.external_funds}
+        return None, {"funds": None, "external_funds": None}
+
+    def _covers_last_year(self, week: Week, through: int) -> bool:
+        """Whether every unit that reported in ``week``'s year up to ``week`` has a report for
+        each week 1..``through`` of the year before."""
+        reporting: set[str] = set()
+        for other, part in self.folds.items():
+            if other.year == week.year and other <= week:
+                reporting.update(part.units)
+        for number in range(1, through + 1):
+            part = self.folds.get(Week(week.year - 1, number))
+            if part is None or not reporting <= part.units.keys():
+                return False
+        return True

@@ -1,0 +1,170 @@
+"""The briefing's figures by name, and what one report contributes to them.
+
+:class:`Figures` is the one definition of the figures: counts and sums for one scope (a week,
+the year to date) and one group (a unit, everyone).  Adding a figure is a field here, the line
+that counts it (:func:`contribution` for what a report says, :func:`briefing.figures.fold.add_project`
+for what the year's projects add up to), and the places that print it (``prose.j2``, the
+table spec in :mod:`briefing.editions.spec`); nothing else changes: sums, caching and folding
+go over the fields by name.
+
+A report is reduced to its :class:`Contribution` as soon as it is validated: its figures and
+the few facts per item that need more than a sum (the province of a trip, the industry of a
+signing, the stage of a project).  Contributions are plain enough to cache (:func:`to_plain`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from operator import add, attrgetter
+from typing import NamedTuple
+
+from briefing.figures.regions import province_of
+from briefing.report.model import Report, Trip
+from briefing.weeks import Week
+
+ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class Figures:
+    """Counts and sums (amounts in 亿元) for one scope and one group."""
+
+    trips: int = 0
+    """领导带队外出招商（次）"""
+    negotiated: int = 0
+    """对接洽谈项目（个）"""
+    signings: int = 0
+    """签约项目（个）"""
+    investment: Decimal = ZERO
+    """签约总投资"""
+    key_signings: int = 0
+    """重点签约项目（个）"""
+    promotions: int = 0
+    """推介会（场）"""
+    ceremonies: int = 0
+    """签约仪式（场）"""
+    visits: int = 0
+    """考察接待（批次）"""
+    projects: int = 0
+    """落实执行项目（个）: distinct projects of the scope"""
+    new_projects: int = 0
+    continued_projects: int = 0
+    external_projects: int = 0
+    funds: Decimal = ZERO
+    """到位资金"""
+    new_funds: Decimal = ZERO
+    continued_funds: Decimal = ZERO
+    external_funds: Decimal = ZERO
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(*map(add, _values(self), _values(other)))  # every field, in the order defined
+
+
+FIGURE_NAMES = tuple(f.name for f in fields(Figures))
+_values = attrgetter(*FIGURE_NAMES)
+_AMOUNTS = frozenset(f.name for f in fields(Figures) if f.type in ("Decimal", Decimal))
+
+EVENT_FIGURES = {"推介会": "promotions", "签约仪式": "ceremonies", "考察接待": "visits"}
+"""The figure each kind of event (:data:`briefing.report.model.EventKind`) is counted in."""
+
+
+class TripItem(NamedTuple):
+    """A trip, for the by-province table."""
+
+    province: str
+    negotiated: int
+
+
+class SigningItem(NamedTuple):
+    """A signing, for the by-industry table and the key signings' fulfilment."""
+
+    industry: str
+    investment: Decimal
+    key: bool
+    project: str
+    """The project's match key (:func:`briefing.report.fields.project_key`)."""
+
+
+class ProjectItem(NamedTuple):
+    """A project's report of the week, for the year's project rollups."""
+
+    key: str
+    kind: str
+    origin: str
+    stage: str
+    industry: str | None
+    funds: Decimal
+
+
+class Contribution(NamedTuple):
+    """What one report adds to the figures (cheap to cache and to reload)."""
+
+    unit: str
+    week: Week
+    figures: Figures
+    """The report's own counts and sums (the project figures stay zero: they come from the
+    year's distinct projects, see :class:`briefing.figures.fold.Fold`)."""
+    trips: tuple[TripItem, ...]
+    signings: tuple[SigningItem, ...]
+    projects: tuple[ProjectItem, ...]
+
+
+def trip_province(trip: Trip) -> str:
+    """The province a trip is counted under: that of its first destination."""
+    return province_of(trip.destinations[0])
+
+
+def contribution(report: Report) -> Contribution:
+    """The report's :class:`Contribution`."""
+    figures = Figures(trips=len(report.trips), signings=len(report.signings))
+    trips = []
+    for trip in report.trips:
+        figures.negotiated += trip.negotiated
+        trips.append(TripItem(trip_province(trip), trip.negotiated))
+    signings = []
+    for signing in report.signings:
+        figures.investment += signing.investment
+        figures.key_signings += signing.key
+        signings.append(SigningItem(signing.industry, signing.investment, signing.key, signing.match_key))
+    for event in report.events:
+        name = EVENT_FIGURES[event.kind]
+        setattr(figures, name, getattr(figures, name) + 1)
+    projects = tuple(ProjectItem(item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds)
+                     for item in report.projects)
+    return Contribution(report.unit, report.week, figures, tuple(trips), tuple(signings), projects)
+
+
+def records(c: Contribution) -> int:
+    """The items a report holds: trips + events + signings + projects (receipts and
+    ``briefing status`` show it)."""
+    f = c.figures
+    return f.trips + f.signings + sum(getattr(f, name) for name in EVENT_FIGURES.values()) + len(c.projects)
+
+
+def to_plain(c: Contribution) -> tuple:
+    """A contribution as strings, numbers, tuples and a dict only (amounts as text), for the
+    cache: the figures as ``{name: value}`` (zeros left out), each item as a tuple."""
+    figures = {name: str(value) if name in _AMOUNTS else value
+               for name in FIGURE_NAMES if (value := getattr(c.figures, name))}
+    return (c.unit, (c.week.year, c.week.number), figures, tuple(tuple(t) for t in c.trips),
+            tuple((s.industry, str(s.investment), s.key, s.project) for s in c.signings),
+            tuple((*p[:5], str(p.funds)) for p in c.projects))
+
+
+def from_plain(data: tuple) -> Contribution:
+    """The inverse of :func:`to_plain`; raises on anything malformed (a cache miss)."""
+    unit, (year, number), figures, trips, signings, projects = data
+    if type(unit) is not str or type(figures) is not dict:
+        raise ValueError("malformed contribution")
+    counts = {}
+    for name, value in figures.items():
+        if name in _AMOUNTS:
+            counts[name] = Decimal(value)
+        elif type(value) is int:
+            counts[name] = value  # an unknown name fails in Figures() below
+        else:
+            raise ValueError(f"malformed figure {name!r}")
+    return Contribution(unit, Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
+                        tuple([SigningItem(i, Decimal(a), k, p) for i, a, k, p in signings]),
+                        tuple([ProjectItem(k, kind, o, s, ind, Decimal(f)) for k, kind, o, s, ind, f in projects]))

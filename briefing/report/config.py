@@ -1,0 +1,274 @@
+"""The bureau's ``briefing.yaml``: units and their other names, industries, targets, the
+last-year baseline, the distribution list, who may report by e-mail, mail servers; and
+:func:`load_config`, which reads and checks it, listing every problem at its line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Optional
+
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from briefing.errors import BriefingError
+from briefing.report.fields import (Count, Flag, Model, Money, OptText, Port, Size, Text, TextList, fail,
+                                    whole_number)
+from briefing.report.hints import choice_hint
+from briefing.report.load import read_file
+from briefing.report.messages import problems_from_errors
+
+
+class UnitSpec(Model):
+    """报送单位及其别称。"""
+
+    name: Text
+    """单位名称，简报中使用。例如：木垒县"""
+    aliases: TextList = Field(default_factory=list)
+    """别称，报告里写别称也算本单位。例如：木垒哈萨克自治县"""
+
+
+def _week_number(value: Any) -> int:
+    number = whole_number(value)
+    if not 1 <= number <= 53:
+        raise fail("周数应为 1～53 之间的整数，实际是 {value}", value=number)
+    return number
+
+
+class BaselineEntry(Model):
+    """去年截至某周的累计数（用于计算同比）。"""
+
+    week: Annotated[int, BeforeValidator(_week_number)]
+    """截至去年第几周（ISO 周）。例如：17"""
+    funds: Optional[Money] = None
+    """到位资金累计（亿元）。例如：206.16"""
+    external_funds: Optional[Money] = None
+    """区外到位资金累计（亿元）。例如：160.32"""
+
+
+class Distribution(Model):
+    """报尾：报、送、发的单位和印发份数。"""
+
+    报: TextList = Field(default_factory=list)
+    """报送的上级单位。例如：州党委、人大、政府、政协领导"""
+    送: TextList = Field(default_factory=list)
+    """抄送单位。例如：自治区商务厅"""
+    发: TextList = Field(default_factory=list)
+    """印发单位。例如：各县市（园区）商务主管部门"""
+    copies: Optional[Count] = None
+    """共印份数。例如：50"""
+
+
+class _Server(Model):
+    """Shared checks of the IMAP and SMTP settings."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            env = data.get("password_env") or cls.model_fields["password_env"].default
+            raise PydanticCustomError(
+                "briefing", "密码不能写在配置文件里（别人打开文件就能看到）。请删除这一行，"
+                "改为设置环境变量 {env}，或者运行时按提示输入", {"env": env, "at": ("password",)})
+        return data
+
+    @model_validator(mode="after")
+    def _one_encryption(self) -> Any:
+        if self.ssl and self.starttls:
+            raise PydanticCustomError("briefing", "ssl 和 starttls 只能选一个：端口 {ssl_port} 用 ssl: true；"
+                                      "端口 {tls_port} 用 starttls: true，同时写 ssl: false",
+                                      {"ssl_port": self.SSL_PORT, "tls_port": self.STARTTLS_PORT, "at": ("starttls",)})
+        return self
+
+    SSL_PORT: ClassVar[int] = 0
+    STARTTLS_PORT: ClassVar[int] = 0
+    PLAIN_PORT: ClassVar[int] = 0
+
+    @property
+    def effective_port(self) -> int:
+        """The configured port, else the usual one for the chosen encryption."""
+        if self.port is not None:
+            return self.port
+        return self.SSL_PORT if self.ssl else self.STARTTLS_PORT if self.starttls else self.PLAIN_PORT
+
+
+class ImapSettings(_Server):
+    """收取报送邮件的 IMAP 邮箱。"""
+
+    host: Text
+    """IMAP 服务器地址。收件服务器的域名。例如：imap.163.com"""
+    port: Optional[Port] = None
+    """端口。不填时 ssl 用 993，否则用 143。例如：993"""
+    ssl: Flag = True
+    """SSL 加密。是否用 SSL 加密连接，填 true 或 false。例如：true"""
+    starttls: Flag = False
+    """STARTTLS 加密。在普通端口上升级为加密连接，此时 ssl 写 false。例如：false"""
+    user: Text
+    """登录用户名。一般是完整的邮箱地址。例如：zsj_baosong@163.com"""
+    folder: Text = "INBOX"
+    """邮件夹。收取哪个邮件夹，默认是收件箱 INBOX。例如：INBOX"""
+    password_env: Text = "BRIEFING_IMAP_PASSWORD"
+    """密码环境变量。存放密码（授权码）的环境变量名，没有设置时运行时提示输入。例如：BRIEFING_IMAP_PASSWORD"""
+    move_to: OptText = None
+    """导入后移到。导入后把邮件移到这个邮件夹（不存在会自动建立），不填则留在原处只做标记。例如：已导入"""
+
+    SSL_PORT: ClassVar[int] = 993
+    STARTTLS_PORT: ClassVar[int] = 143
+    PLAIN_PORT: ClassVar[int] = 143
+
+
+class SmtpSettings(_Server):
+    """发送回执的 SMTP 服务器。"""
+
+    host: Text
+    """SMTP 服务器地址。发件服务器的域名。例如：smtp.163.com"""
+    port: Optional[Port] = None
+    """端口。不填时 ssl 用 465，starttls 用 587，否则用 25。例如：465"""
+    ssl: Flag = True
+    """SSL 加密。是否用 SSL 加密连接，填 true 或 false。例如：true"""
+    starttls: Flag = False
+    """STARTTLS 加密。在普通端口上升级为加密连接，此时 ssl 写 false。例如：false"""
+    user: OptText = None
+    """登录用户名。一般是完整的邮箱地址；服务器不需要登录时不填。例如：zsj_baosong@163.com"""
+    sender: OptText = None
+    """回执发件地址。不填时用 user。例如：zsj_baosong@163.com"""
+    password_env: Text = "BRIEFING_SMTP_PASSWORD"
+    """密码环境变量。存放密码（授权码）的环境变量名，没有设置时运行时提示输入。例如：BRIEFING_SMTP_PASSWORD"""
+
+    SSL_PORT: ClassVar[int] = 465
+    STARTTLS_PORT: ClassVar[int] = 587
+    PLAIN_PORT: ClassVar[int] = 25
+
+    @model_validator(mode="after")
+    def _has_sender(self) -> "SmtpSettings":
+        if not (self.sender or self.user):
+            raise PydanticCustomError("briefing", "请填写回执的发件地址 sender（或登录用户名 user）",
+                                      {"at": ("sender",)})
+        return self
+
+
+class MailSettings(Model):
+    """邮件报送设置：收件邮箱、回执发送和附件大小上限。"""
+
+    imap: Optional[ImapSettings] = None
+    """收件邮箱。收取报送邮件的 IMAP 邮箱，使用 briefing ingest --imap 时需要"""
+    smtp: Optional[SmtpSettings] = None
+    """回执发送。发送回执的 SMTP 服务器，使用 briefing ingest --reply 时需要"""
+    attachment_limit: Size = 5 * 1024 * 1024
+    """附件大小上限。单个附件超过这个大小就不导入，纯数字表示 MB。例如：5MB"""
+
+
+class Config(Model):
+    """简报配置（briefing.yaml）。"""
+
+    bureau: Text
+    """编印单位。例如：昌吉州商务局"""
+    title: Text = "招商工作简报"
+    """报头名称。例如：招商工作简报"""
+    region: Text = "全州"
+    """全辖区在句子中的称呼。例如：全州"""
+    units_label: Text = "各县市（园区）"
+    """各报送单位的统称，用于句子中。例如：各县市（园区）"""
+    external_label: Text = "区外"
+    """“外来投资”的叫法。例如：区外（新疆）或 省外"""
+    units: Annotated[list[UnitSpec], Field(min_length=1)]
+    """报送单位，按简报中的排列顺序"""
+    industries: Annotated[list[Text], Field(min_length=1)]
+    """产业链名称"""
+    targets: dict[int, dict[str, Money]] = {}
+    """各年度各单位到位资金目标（亿元）"""
+    baseline: dict[int, list[BaselineEntry]] = {}
+    """去年同期累计数（没有去年报告时用于计算同比）"""
+    distribution: Optional[Distribution] = None
+    """报尾"""
+    senders: dict[str, TextList] = {}
+    """各单位允许报送的邮箱地址"""
+    mail: MailSettings = MailSettings()
+    """邮件报送设置（见 docs/邮件报送.md）"""
+
+    @field_validator("senders")
+    @classmethod
+    def _addresses(cls, senders: dict[str, list[str]]) -> dict[str, list[str]]:
+        from email.utils import parseaddr
+
+        for unit, addresses in senders.items():
+            for index, address in enumerate(addresses):
+                if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", parseaddr(address)[1]):
+                    raise PydanticCustomError("briefing", "“{value}”不是邮箱地址，应写成 htb@example.gov.cn 的形式",
+                                              {"value": address, "at": (unit, index)})
+        return senders
+
+    @field_validator("units", mode="before")
+    @classmethod
+    def _unit_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Config":
+        names = [unit.name for unit in self.units]
+        seen: set[str] = set()
+        for index, unit in enumerate(self.units):
+            for name in (unit.name, *unit.aliases):
+                if name in seen:
+                    raise PydanticCustomError("briefing", "单位名称或别称“{value}”重复出现",
+                                              {"value": name, "at": ("units", index)})
+                seen.add(name)
+        for section in ("targets", "senders"):
+            table = getattr(self, section)
+            for year_or_unit, rows in table.items():
+                units = rows if section == "targets" else {year_or_unit: None}
+                for unit in units:
+                    if unit not in names:
+                        at = (section, year_or_unit, unit) if section == "targets" else (section, unit)
+                        raise PydanticCustomError(
+                            "briefing", "“{value}”不是 units 中的单位{hint}",
+                            {"value": unit, "hint": choice_hint(unit, names), "at": at})
+        return self
+
+    @property
+    def internal_label(self) -> str:
+        """The opposite of ``external_label`` (省外 → 省内)."""
+        return self.external_label.replace("外", "内")
+
+    @property
+    def unit_names(self) -> list[str]:
+        """Unit names in briefing order."""
+        return [unit.name for unit in self.units]
+
+    @cached_property
+    def industry_lookup(self) -> dict[str, str]:
+        """Industry name → the config's own string for it."""
+        return {name: name for name in self.industries}
+
+    @cached_property
+    def _unit_lookup(self) -> dict[str, str]:
+        return {alias: unit.name for unit in self.units for alias in (unit.aliases + [unit.name])}
+
+    def canonical_unit(self, name: str) -> str | None:
+        """The unit's configured name for a name or alias, else ``None``."""
+        return self._unit_lookup.get(name)
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read and validate ``briefing.yaml``; raise one :class:`BriefingError` listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise BriefingError(f"找不到简报配置文件 {path}。请在工作目录中运行，或用 --config 指定 briefing.yaml 的位置；"
+                            "新建工作目录可运行 briefing init 目录名", exit_code=2)
+    doc = read_file(path)
+    doc.problems = [p._replace(message="配置文件是空的。可以运行 briefing init 新建一个带注释的配置文件，照着修改")
+                    if p.message.startswith("文件是空的") else p for p in doc.problems]
+    config = None
+    if not doc.problems:
+        try:
+            config = Config.model_validate(doc.data)
+        except ValidationError as error:
+            doc.problems.extend(problems_from_errors(Config, error.errors(), doc))
+    if config is None:
+        raise BriefingError(f"简报配置文件 {path} 有误，请按提示修改", doc.problems)
+    return config

@@ -1,0 +1,156 @@
+"""Atomic file writes (a temporary file in the same folder, then a rename), and careful reads of
+the tool's own record files (:func:`read_record`, :func:`read_json`, :func:`read_json_dict`).
+
+Every failure to write becomes a :class:`BriefingError` naming the path and what to do (a
+read-only folder, a file where a folder should be, a full disk), never a traceback; the target
+is then untouched and no temporary file is left behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from briefing.errors import BriefingError
+
+_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "不存在",
+    errno.ELOOP: "符号链接循环",
+}
+
+
+def reason(error: OSError) -> str:
+    """Why an operating-system call failed, in Chinese where the cause is a common one."""
+    return _REASONS.get(error.errno) or error.strerror or str(error)
+
+
+def folder_problem(folder: Path, error: OSError) -> BriefingError:
+    """A Chinese message for a folder that cannot be created or written in (``folder``, or
+    the folder in which the failing call tried to create something)."""
+    blocker = _file_in_the_way(folder)
+    if error.filename and blocker is None:
+        folder = Path(os.fsdecode(error.filename)).parent
+    if str(folder) in ("", "."):
+        folder = Path.cwd()
+    if blocker is not None:
+        return BriefingError(f"{blocker} 是一个文件，不是文件夹，无法在其中保存文件。"
+                             "请把这个文件改名或移走，或换一个文件夹")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BriefingError(f"无法在文件夹 {folder} 中写入：{reason(error)}（文件夹可能是只读的）。"
+                             "请检查这个文件夹的权限（属性里去掉“只读”），或换一个可以写入的文件夹")
+    return BriefingError(f"无法在文件夹 {folder} 中写入：{reason(error)}")
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing ancestor of ``folder`` (itself included) that is not a folder."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise folder_problem(path.parent, error) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except IsADirectoryError:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：已有一个同名的文件夹。请把它改名或移走") from None
+    except PermissionError:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：没有权限，或文件正被其他程序（Word、WPS、Excel 等）打开，请关闭后重试") from None
+    except OSError as error:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：{reason(error)}") from None
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """:func:`write_bytes` for UTF-8 text."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+class Damaged(Exception):
+    """A record file that exists but cannot be used; the message says why, in Chinese."""
+
+
+def read_record(path: Path, limit: int = 4 << 20) -> bytes | None:
+    """The bytes of one of the tool's small record files, ``None`` when there is none.
+
+    Anything else at that name (a folder, a link, a device such as ``/dev/zero``, a file too
+    large to be ours, one that cannot be read) raises :class:`Damaged`: a planted or broken
+    file must not hang a command or be followed out of the workspace.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise Damaged(f"无法读取（{reason(error)}）") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Damaged("不是普通文件（可能是文件夹或快捷方式）")
+    if info.st_size > limit:
+        raise Damaged("文件大得不正常")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise Damaged(f"无法读取（{reason(error)}）") from None
+    if len(data) > limit:
+        raise Damaged("文件大得不正常")
+    return data
+
+
+def read_json(path: Path, limit: int = 4 << 20) -> object:
+    """The JSON in one of the tool's record files (:func:`read_record`), ``None`` when there is
+    none; :class:`Damaged` when it is not a regular file, too large, or not JSON."""
+    data = read_record(path, limit)
+    if data is None:
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Damaged("不是有效的 JSON") from None
+
+
+def read_json_dict(path: Path) -> dict:
+    """A record whose loss costs little: its JSON object, or ``{}`` if missing or damaged."""
+    try:
+        data = read_json(path)
+    except Damaged:
+        return {}
+    return data if isinstance(data, dict) else {}
