@@ -27,23 +27,24 @@ def test_chart_figures_by_hand(small):
     # A县 1.115 (W01) + 0.2 + 0.5 (W02); B县 12500000元; targets 10 and 5000万元
     assert d.units == (charts.UnitFunds("A县", D("1.815"), D(10)), charts.UnitFunds("B县", D("0.125"), D("0.5")),
                        charts.UnitFunds("C园区", D(0), None))
-    assert d.industries == (("新能源", D("1.315")), ("新材料", D("0.125")), ("未分类", D("0.5")))
-    assert d.this_year == ((1, D("1.115")), (2, D("1.94")))
+    assert d.industries == (charts.IndustryFunds("新能源", D("1.315")), charts.IndustryFunds("新材料", D("0.125")),
+                            charts.IndustryFunds("未分类", D("0.5")))
+    assert d.this_year == (charts.WeekFunds(1, D("1.115")), charts.WeekFunds(2, D("1.94")))
     # 2022 has only some of A县's weeks: 同比 uses the config's baseline (week 2: 4), and so does the chart
-    assert (d.comparison, d.last_year) == ("baseline", ((2, D(4)),))
+    assert (d.comparison, d.last_year) == ("baseline", (charts.WeekFunds(2, D(4)),))
 
 
 def test_last_year_from_its_reports_when_they_are_complete(tmp_path):
     reports = {**{k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}, **LAST_YEAR}
     d = data_of(write_workspace(tmp_path / "ws", reports=reports))
     assert d.comparison == "reports"
-    assert d.last_year == ((1, D("1.5")), (2, D("3.5")))  # W01: 1 + 0.5; W02: + 2
+    assert d.last_year == (charts.WeekFunds(1, D("1.5")), charts.WeekFunds(2, D("3.5")))  # W01: 1 + 0.5; W02: + 2
 
 
 def test_the_year_starts_at_its_first_reported_week(tmp_path):
     reports = {k: v for k, v in SMALL_REPORTS.items() if k.startswith("2023-W02")}
     d = data_of(write_workspace(tmp_path / "ws", reports=reports))
-    assert d.this_year == ((2, D("0.825")),)  # W01 is unknown, not zero
+    assert d.this_year == (charts.WeekFunds(2, D("0.825")),)  # W01 is unknown, not zero
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

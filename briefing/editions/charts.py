@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING
 
 from briefing import fmt
 from briefing.errors import BriefingError
+from briefing.report.config import CHART_NAMES
 from briefing.weeks import weeks_in_year
 
 if TYPE_CHECKING:
     from briefing.figures.briefing import Briefing
 
-CHARTS = ("units", "industries", "cumulative")
-"""Every chart's name, in the order the page and the editions show them."""
+CHARTS = tuple(CHART_NAMES)
+"""Every chart's name, in the order the page shows them (the config's ``charts`` names them)."""
 
 CJK_FONTS = ("Microsoft YaHei", "SimHei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC",
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "PingFang SC", "Heiti SC", "Noto Serif CJK SC",
@@ -41,6 +42,8 @@ PRINT_DPI = 250
 """Resolution of PNG charts at their printed width (≥ 200 dpi for print)."""
 TEXT_BLOCK_MM = 156
 """Width of the briefing's text block (A4, margins 28 and 26 mm): charts are drawn this wide."""
+MAX_HEIGHT_MM = 190
+"""A chart with its 图N title fits the 225 mm text block's height."""
 MAX_BARS = 40
 """More units than this make the unit chart unreadable: the first ``MAX_BARS`` are drawn."""
 
@@ -59,6 +62,22 @@ class UnitFunds:
 
 
 @dataclass(frozen=True)
+class IndustryFunds:
+    """One industry chain's funds so far this year (亿元)."""
+
+    industry: str
+    funds: Decimal
+
+
+@dataclass(frozen=True)
+class WeekFunds:
+    """Funds from the first reported week of a year through ISO week ``week`` (亿元)."""
+
+    week: int
+    funds: Decimal
+
+
+@dataclass(frozen=True)
 class ChartData:
     """What the charts show, exact; :func:`chart_data` makes it."""
 
@@ -66,11 +85,10 @@ class ChartData:
     week_no: int
     time_progress: Decimal
     units: tuple[UnitFunds, ...]
-    industries: tuple[tuple[str, Decimal], ...]
-    """(industry chain, funds so far this year)."""
-    this_year: tuple[tuple[int, Decimal], ...]
-    """(week number, funds from week 1 through it) for every week up to the briefing's."""
-    last_year: tuple[tuple[int, Decimal], ...]
+    industries: tuple[IndustryFunds, ...]
+    this_year: tuple[WeekFunds, ...]
+    """Every week from the first reported one up to the briefing's."""
+    last_year: tuple[WeekFunds, ...]
     """The same for last year, from its reports or the config's baseline (see ``comparison``)."""
     comparison: str | None
     """Where last year's figures come from: ``"reports"``, ``"baseline"`` or ``None`` (none shown),
@@ -79,26 +97,26 @@ class ChartData:
 
 def chart_data(b: "Briefing") -> ChartData:
     """The charts' figures for briefing ``b`` (exact; the weekly line from ``b.week_funds``)."""
-    def cumulative(year: int, last: int) -> tuple[tuple[int, Decimal], ...]:
+    def cumulative(year: int, last: int) -> tuple[WeekFunds, ...]:
         """From the first week with reports (earlier weeks are unknown, not zero) through ``last``."""
         funds = {week.number: value for week, value in b.week_funds.items() if week.year == year and week.number <= last}
         total, points = Decimal(0), []
         for number in range(min(funds, default=last + 1), last + 1):
             total += funds.get(number, Decimal(0))
-            points.append((number, total))
+            points.append(WeekFunds(number, total))
         return tuple(points)
 
     if b.comparison == "reports":
         last_year = cumulative(b.year - 1, min(b.week_no, weeks_in_year(b.year - 1)))
     elif b.comparison == "baseline":
-        last_year = tuple(sorted((entry.week, entry.funds) for entry in b.config.baseline.get(b.year - 1, [])
-                                 if entry.funds is not None and entry.week <= b.week_no))
+        last_year = tuple(sorted((WeekFunds(entry.week, entry.funds) for entry in b.config.baseline.get(b.year - 1, [])
+                                  if entry.funds is not None and entry.week <= b.week_no), key=lambda point: point.week))
     else:
         last_year = ()
     return ChartData(
         year=b.year, week_no=b.week_no, time_progress=b.time_progress,
         units=tuple(UnitFunds(row.unit, row.ytd.funds, row.target) for row in b.units),
-        industries=tuple((row.industry, row.funds) for row in b.industries),
+        industries=tuple(IndustryFunds(row.industry, row.funds) for row in b.industries),
         this_year=cumulative(b.year, b.week_no), last_year=last_year, comparison=b.comparison)
 
 
@@ -149,9 +167,9 @@ def render(name: str, data: ChartData, format: str = "svg", width_mm: float = TE
 def _height(name: str, data: ChartData) -> float:
     """The chart's height in mm: bar charts grow with their bars, within a page."""
     if name == "units":
-        return min(230, 30 + 7 * min(len(data.units), MAX_BARS))
+        return min(MAX_HEIGHT_MM, 30 + 7 * min(len(data.units), MAX_BARS))
     if name == "industries":
-        return min(230, 30 + 7 * len(data.industries))
+        return min(MAX_HEIGHT_MM, 30 + 7 * len(data.industries))
     return 85
 
 
@@ -184,13 +202,13 @@ def _units(ax, data: ChartData) -> None:
 
 
 def _industries(ax, data: ChartData) -> None:
-    names = [name for name, _ in data.industries]
-    funds = [_money(value) for _, value in data.industries]
+    names = [row.industry for row in data.industries]
+    funds = [_money(row.funds) for row in data.industries]
     y = range(len(names))
     ax.barh(y, funds, height=0.6, color=_BLUE)
     right = max([*funds, 1.0])
-    for i, (_, value) in zip(y, data.industries):
-        ax.text(_money(value) + right * 0.01, i, fmt.money(value), va="center", fontsize=8)
+    for i, row in zip(y, data.industries):
+        ax.text(_money(row.funds) + right * 0.01, i, fmt.money(row.funds), va="center", fontsize=8)
     ax.set_yticks(list(y), names)
     ax.invert_yaxis()
     ax.set_xlim(0, right * 1.15)
@@ -198,15 +216,15 @@ def _industries(ax, data: ChartData) -> None:
 
 
 def _cumulative(ax, data: ChartData) -> None:
-    weeks = [w for w, _ in data.this_year]
-    ax.plot(weeks, [_money(v) for _, v in data.this_year], color=_BLUE, marker="o", markersize=3,
+    weeks = [point.week for point in data.this_year]
+    ax.plot(weeks, [_money(point.funds) for point in data.this_year], color=_BLUE, marker="o", markersize=3,
             label=f"{data.year}年")
     if data.last_year:
         source = "（去年同期累计数）" if data.comparison == "baseline" else ""
-        ax.plot([w for w, _ in data.last_year], [_money(v) for _, v in data.last_year], color=_GREY,
+        ax.plot([p.week for p in data.last_year], [_money(p.funds) for p in data.last_year], color=_GREY,
                 linestyle="--", marker="s", markersize=3, label=f"{data.year - 1}年{source}")
     if data.this_year:
-        week, value = data.this_year[-1]
+        week, value = data.this_year[-1].week, data.this_year[-1].funds
         ax.annotate(f"{fmt.money(value)}亿元", (week, _money(value)), textcoords="offset points", xytext=(-4, 6),
                     ha="right", fontsize=8, color=_BLUE)
     ax.set_xlim(0.5, max(weeks or [1]) + 0.5)
