@@ -129,6 +129,28 @@ def test_board_shows_a_rejected_and_a_quarantined_mail(ws, client):
     assert rows(client.get("/").text)["C园区"] == "rejected"
 
 
+def test_board_states_are_decided_in_one_function():
+    from types import SimpleNamespace
+
+    from briefing.actions.status import FAULTY, MISSING, REPORTED, RETURNED, UnitStatus
+    from briefing.web.states import STATES, board_state
+
+    quarantined = [SimpleNamespace(unit="C园区", outcome="quarantined")]
+    assert [board_state(UnitStatus("C园区", state), []) for state in (REPORTED, FAULTY, MISSING, RETURNED)] == \
+        ["reported", "error", "missing", "rejected"]
+    assert board_state(UnitStatus("C园区", MISSING), quarantined) == "quarantined"
+    # the unit sent a report itself (even a faulty one): the stranger's mail does not hide it
+    assert board_state(UnitStatus("C园区", FAULTY), quarantined) == "error"
+    assert board_state(UnitStatus("A县", MISSING), quarantined) == "missing"
+    assert list(STATES) == ["reported", "error", "missing", "rejected", "quarantined"]
+    templates = Path(data.__file__).parent / "templates"
+    for page in (templates / "board.html", templates / "macros.html"):  # the board decides or names no state itself
+        text = page.read_text(encoding="utf-8")
+        decided = re.findall(r"""(?:==|!=|\bin)\s*\(?\s*['"](\w+)['"]""", text)  # {% if row.key == "missing" %}
+        assert not set(decided) & set(STATES), page.name
+        assert not any(re.search(rf">\s*{label}\s*(<|{{{{)", text) for label in STATES.values()), page.name
+
+
 # ---------------------------------------------------------------- uploads
 
 
