@@ -227,7 +227,8 @@ def _cumulative(ax, data: ChartData) -> None:
         week, value = data.this_year[-1].week, data.this_year[-1].funds
         ax.annotate(f"{fmt.money(value)}亿元", (week, _money(value)), textcoords="offset points", xytext=(-4, 6),
                     ha="right", fontsize=8, color=_BLUE)
-    ax.set_xlim(0.5, max(weeks or [1]) + 0.5)
+    shown = weeks + [p.week for p in data.last_year]
+    ax.set_xlim(min(shown or [1]) - 0.5, max(weeks or [1]) + 0.5)  # from the first week with figures
     ax.set_ylim(bottom=0)
     ax.set_xlabel("周次（ISO 周）")
     ax.set_ylabel("累计到位资金（亿元）")
