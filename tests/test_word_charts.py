@@ -68,6 +68,11 @@ def test_charts_setting(tmp_path, written, chosen):
     assert load_config(workspace(tmp_path, written)).charts == chosen
 
 
+def test_a_dumped_config_reads_back_with_its_charts(tmp_path):
+    config = load_config(workspace(tmp_path, "[累计, units]"))
+    assert type(config).model_validate(config.model_dump()).charts == ("cumulative", "units")
+
+
 def test_an_unknown_chart_name_is_one_chinese_line_at_its_place(tmp_path):
     path = workspace(tmp_path, "[units, unit]")
     with pytest.raises(BriefingError) as caught:

@@ -73,7 +73,8 @@ def _charts(value: Any) -> tuple[str, ...]:
     (English or Chinese, one name alone too), in the order given, each once."""
     if value is None or isinstance(value, bool):
         return tuple(CHART_NAMES) if value else ()
-    items = value if isinstance(value, list) else [value]
+    many = isinstance(value, (list, tuple))  # a tuple: a config dumped and read again
+    items = list(value) if many else [value]
     by_name = {**{name: name for name in CHART_NAMES}, **{cn: name for name, cn in CHART_NAMES.items()}}
     choices = [f"{name}（{cn}）" for name, cn in CHART_NAMES.items()]
     chosen: list[str] = []
@@ -82,12 +83,12 @@ def _charts(value: Any) -> tuple[str, ...]:
         if text in by_name:
             chosen += [by_name[text]] if by_name[text] not in chosen else []
             continue
-        if not isinstance(value, list):
+        if not many:
             try:
                 return tuple(CHART_NAMES) if parse_flag(value) else ()
             except PydanticCustomError:
                 pass
-        at = (index,) if isinstance(value, list) else ()
+        at = (index,) if many else ()
         if not text:
             raise PydanticCustomError("briefing", "这里应写 true（全部图表），或列出要的图表：{choices}",
                                       {"choices": "、".join(choices), "at": at})
