@@ -6,7 +6,10 @@ Prints, for a synthetic workspace of units × weeks (the year-end briefing reads
   only parsing the same files with ``yaml.CSafeLoader``;
 * warm rebuild / parse floor (target ≤ 0.25): the same build again, nothing changed;
 * ``briefing --help`` / ``python -c "import click"`` (target ≤ 1.5);
-* peak RSS of the cold build / of the parse floor (target ≤ 4).
+* peak RSS of the cold build / of the parse floor (target ≤ 4);
+* ``briefing serve``: the warm status page (``/``) and the warm preview (``/preview``) / the cold
+  build (target ≤ 0.25 each): the server is started once, each page is asked for once to warm
+  it, then timed over HTTP.
 
 Each measurement is a fresh process; times are the best of ``--repeat`` runs.
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import urllib.request
 import shutil
 import subprocess
 import sys
@@ -52,6 +57,41 @@ def best(command: list[str], repeat: int, before=None, cwd: Path | None = None) 
     return min(t for t, _ in runs), min(r for _, r in runs)
 
 
+def serve_times(briefing: str, config: Path, repeat: int) -> dict[str, float]:
+    """Best response time of each page of a running ``briefing serve``, after one warming request."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([briefing, "serve", "--config", str(config), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/static/app.css", timeout=5).read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit(f"briefing serve failed:\n{server.stderr.read().decode()}")
+                time.sleep(0.1)
+        times = {}
+        for page in ("/", "/preview"):
+            runs = []
+            for attempt in range(repeat + 1):  # the first one warms the page
+                start = time.perf_counter()
+                with urllib.request.urlopen(base + page, timeout=600) as response:
+                    if response.status != 200:
+                        raise SystemExit(f"{page}: HTTP {response.status}")
+                    response.read()
+                if attempt:
+                    runs.append(time.perf_counter() - start)
+            times[page] = min(runs)
+        return times
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=300)
@@ -81,17 +121,22 @@ def main() -> None:
     warm_time, _ = best(build, args.repeat)
     click_time, _ = best([sys.executable, "-c", "import click"], max(5, args.repeat))
     help_time, _ = best([briefing, "--help"], max(5, args.repeat))
+    pages = serve_times(briefing, root / "briefing.yaml", args.repeat)
 
     print(f"workspace: {files} reports ({root})")
     print(f"parse floor (CSafeLoader)   {floor_time:7.2f} s   peak RSS {floor_rss / 1024:7.1f} MiB")
     print(f"cold build                  {cold_time:7.2f} s   peak RSS {cold_rss / 1024:7.1f} MiB")
     print(f"warm rebuild                {warm_time:7.2f} s")
     print(f"import click / --help       {click_time:7.3f} s / {help_time:.3f} s")
+    print(f"serve: warm status page     {pages['/']:7.2f} s")
+    print(f"serve: warm preview         {pages['/preview']:7.2f} s")
     print()
     print(f"cold build / parse     = {cold_time / floor_time:5.2f}   (target ≤ 1.5)")
     print(f"warm rebuild / parse   = {warm_time / floor_time:5.2f}   (target ≤ 0.25)")
     print(f"--help / import click  = {help_time / click_time:5.2f}   (target ≤ 1.5)")
     print(f"cold RSS / parse RSS   = {cold_rss / floor_rss:5.2f}   (target ≤ 4)")
+    print(f"status page / cold build = {pages['/'] / cold_time:5.2f}   (target ≤ 0.25)")
+    print(f"preview / cold build     = {pages['/preview'] / cold_time:5.2f}   (target ≤ 0.25)")
     if not args.workspace:
         shutil.rmtree(tmp, ignore_errors=True)
 

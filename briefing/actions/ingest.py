@@ -1,5 +1,6 @@
 """``briefing ingest`` as a library call: the chosen sources read one message at a time into the
-mail engine, each settled after it is stored and logged, then the receipts."""
+mail engine, each settled after it is stored and logged, then the receipts; and reports handed
+over directly (the web page's upload) stored the same way."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import os
 from contextlib import ExitStack, contextmanager
 from typing import Callable, ContextManager, Iterator, Sequence
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, Problem
 from briefing.mail.engine import Ingest, IngestResult
 from briefing.mail.imap import ImapSource
+from briefing.mail.log import LogRecord
 from briefing.mail.receipts import send_receipts
 from briefing.mail.sources import FileSource, Source
 from briefing.workspace.layout import Workspace
@@ -53,3 +55,11 @@ def run(ws: Workspace, sources: Sequence[str | os.PathLike] = (), *, imap_passwo
         if reply:
             send_receipts(engine, mail.smtp, smtp_password)
         return engine.result
+
+
+def take_uploads(ws: Workspace, files: Sequence[tuple[str, bytes]]) -> list[tuple[LogRecord, list[Problem]]]:
+    """Reports the clerk hands over directly (``briefing serve``'s upload page): each ``(name,
+    bytes)`` judged and stored as a report attachment is (:meth:`Ingest.take_upload`), under
+    the same lock as ``ingest``; its log record and its problems, in order."""
+    with Ingest(ws) as engine:
+        return [engine.take_upload(data, name) for name, data in files]

@@ -4,4 +4,5 @@
 - :mod:`~briefing.editions.jinja`: the one Jinja environment, its filters, where templates are found
 - :mod:`~briefing.editions.markdown`, :mod:`~briefing.editions.word`, :mod:`~briefing.editions.excel`,
   :mod:`~briefing.editions.pdf` (with :mod:`~briefing.editions.pdffonts`): one module per format
+- :mod:`~briefing.editions.charts`: the charts of the year to date (SVG for the web page, PNG for Word and PDF)
 """

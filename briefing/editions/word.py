@@ -7,7 +7,8 @@ on: report text goes into XML, and docxtpl's XML recovery would silently drop wh
 the bureau as author, the build time as created and modified.
 
 Its outline and tables are those of :mod:`briefing.editions.spec`, written into the template by
-``tools/make_docx_template.py``; the template stays the clerk's to restyle in Word or WPS.
+``tools/make_docx_template.py``; the template stays the clerk's to restyle in Word or WPS.  The
+charts the config asks for are added to the rendered document (:mod:`briefing.editions.wordcharts`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from jinja2 import TemplateError
 
 from briefing.editions.contents import context
 from briefing.editions.jinja import find_template, make_env, template_error
+from briefing.editions.wordcharts import add_charts
 from briefing.errors import BriefingError
 from briefing.figures.briefing import Briefing
 
@@ -34,11 +36,14 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
     try:
         template = DocxTemplate(str(path))
         template.render(context(b), jinja_env=make_env(workspace_templates, autoescape=True), autoescape=True)
+        add_charts(template.docx, b, b.config.charts)
         describe(template.docx.core_properties, b)
         buffer = io.BytesIO()
         template.save(buffer)
     except TemplateError as error:
         raise template_error(error, path) from None
+    except BriefingError:  # a chart without a Chinese font: its own message
+        raise
     except Exception as error:  # noqa: BLE001 - not a .docx, or one Word left damaged: say so in Chinese
         raise BriefingError(f"Word 模板 {path} 无法使用（{type(error).__name__}）。它可能不是 .docx 文件或已损坏；"
                             "可以删除它，改用程序自带的模板（briefing init 会再复制一份）") from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from briefing.figures.figures import ZERO, Contribution, Figures
@@ -108,6 +108,9 @@ class Briefing:
     comparison: str | None = None
     """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
     去年同期累计数) or ``None`` (no 同比 is printed)."""
+    week_funds: dict[Week, Decimal] = field(default_factory=dict)
+    """到位资金 of each week that has reports, last year's and this year's through the briefing's
+    week (the charts' weekly cumulative line; weeks without reports are absent, not zero)."""
 
 
 def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
@@ -265,6 +268,8 @@ class Tally:
             target_total=sum(targets.values(), ZERO) if targets else None,
             target_completion=(sum((r.ytd.funds for r in rows if r.target is not None), ZERO)
                                / sum(targets.values(), ZERO)) if any(targets.values()) else None,
+            week_funds={other: part.totals().funds for other, part in sorted(self.folds.items())
+                        if year - 1 <= other.year and other <= week},
         )
 
     def _last_year(self, config: Config, week: Week) -> tuple[str | None, dict[str, Decimal | None]]:

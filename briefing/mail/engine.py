@@ -49,7 +49,7 @@ from briefing.errors import BriefingError, Problem, os_reason
 from briefing.figures.figures import contribution, records
 from briefing.mail.archive import Archive, Conflict
 from briefing.mail.log import (ACCEPTED, DONE, TAKEN_OVER, DUPLICATE, EMPTY, FINAL, HELD, INTERRUPTED, QUARANTINED, READ, READING,
-                               REJECTED, REPLACED, STARTED, SUPERSEDED, TAKEN, LogRecord, append_log, iso_time,
+                               REJECTED, REPLACED, STARTED, SUPERSEDED, TAKEN, UPLOAD, LogRecord, append_log, iso_time,
                                parse_time, read_log, week_text)
 from briefing.mail.message import Letter, Part, read_letter
 from briefing.mail.sources import Incoming
@@ -354,6 +354,31 @@ class Ingest:
             record.stored = self.archive.rel(self.archive.keep(path, part.data))
         return record
 
+    # ---------------------------------------------------------- a report handed over directly
+
+    def take_upload(self, data: bytes, name: str) -> tuple[LogRecord, list[Problem]]:
+        """Judge and store one report the clerk handed over directly (``briefing serve``'s upload
+        page), exactly as a valid attachment is stored: into entries by its content's unit and
+        week, the version it replaces kept in the history, one log line (source ``UPLOAD``).
+        ``name`` is for messages only.  A report with an error is neither stored nor logged:
+        the record says ``rejected``; the problems (errors and warnings) come back either way."""
+        self._lock.touch()
+        doc = parse_bytes(data, name)
+        report = validate_document(doc, self.config)
+        now = self.now()
+        record = LogRecord(kind="report", outcome=REJECTED, time=now.isoformat(), seq=self.seq + 1,
+                           sha256=_sha(data), message="", source=UPLOAD, arrived=iso_time(now), part=1,
+                           attachment=name)
+        if report is None:
+            record.unit, record.week = self.archive.holds(doc.data)
+            record.errors = [_problem_line(p) for p in doc.problems if p.is_error] or ["报告无法读取"]
+            return record, doc.problems
+        self.seq += 1
+        record.unit, record.week = report.unit, report.week.iso
+        record = self._store(report, Part(1, name, data), record)
+        self._append([record])
+        return record, doc.problems
+
     # ---------------------------------------------------------- storing a valid report
 
     def _store(self, report: Report, part: Part, record: LogRecord) -> LogRecord:
@@ -402,7 +427,8 @@ class Ingest:
         record = self._set_aside(record, part, "pending", HELD)
         record.errors = [f"{conflict.path} {what}。为免弄乱，这个文件没有移动也没有替换，"
                          f"本次收到的{mine}报告暂存在 {record.stored}，未入库。请先改正该文件（改成正确的文件名、"
-                         f"移走或删除），再重新导入这封邮件：briefing ingest {record.message}"]
+                         f"移走或删除），" + (f"再重新导入这封邮件：briefing ingest {record.message}" if record.message
+                                       else "再重新上传这份报告")]
         return record
 
 

@@ -46,6 +46,8 @@ DONE = "done"
 TAKEN_OVER = "taken_over"
 """``reading``/``taken_over``: this run took over the lock a killed run left (notes say whose)."""
 """``reading``/``done``: every outcome of the message is logged (see :mod:`briefing.mail.engine`)."""
+UPLOAD = "网页上传"
+"""The ``source`` of a report the clerk uploaded on the web page (:meth:`~briefing.mail.engine.Ingest.take_upload`)."""
 
 OUTCOME_LABELS = {
     ACCEPTED: "已入库",

@@ -1,5 +1,6 @@
 """The bureau's ``briefing.yaml``: units and their other names, industries, targets, the
-last-year baseline, the distribution list, who may report by e-mail, mail servers; and
+last-year baseline, the distribution list, the charts the editions carry, who may report by
+e-mail, mail servers; and
 :func:`load_config`, which reads and checks it, listing every problem at its line and column.
 """
 
@@ -16,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from briefing.errors import BriefingError
 from briefing.report.fields import (Count, Flag, Model, Money, OptText, Port, Size, Text, TextList, fail,
-                                    whole_number)
+                                    parse_flag, whole_number)
 from briefing.report.hints import choice_hint
 from briefing.report.load import read_file
 from briefing.report.messages import problems_from_errors
@@ -60,6 +61,44 @@ class Distribution(Model):
     """印发单位。例如：各县市（园区）商务主管部门"""
     copies: Optional[Count] = None
     """共印份数。例如：50"""
+
+
+CHART_NAMES = {"units": "单位", "industries": "产业链", "cumulative": "累计"}
+"""The charts the Word and PDF editions can carry (config ``charts``), in their order: each name
+and the Chinese name a clerk may write instead (:mod:`briefing.editions.charts` draws them)."""
+
+
+def _charts(value: Any) -> tuple[str, ...]:
+    """``charts``: ``true`` (every chart), ``false`` or nothing (none), or a list of chart names
+    (English or Chinese, one name alone too), in the order given, each once."""
+    if value is None or isinstance(value, bool):
+        return tuple(CHART_NAMES) if value else ()
+    many = isinstance(value, (list, tuple))  # a tuple: a config dumped and read again
+    items = list(value) if many else [value]
+    by_name = {**{name: name for name in CHART_NAMES}, **{cn: name for name, cn in CHART_NAMES.items()}}
+    choices = [f"{name}（{cn}）" for name, cn in CHART_NAMES.items()]
+    chosen: list[str] = []
+    for index, item in enumerate(items):
+        text = str(item).strip() if isinstance(item, (str, int, float)) else ""
+        if text in by_name:
+            chosen += [by_name[text]] if by_name[text] not in chosen else []
+            continue
+        if not many:
+            try:
+                return tuple(CHART_NAMES) if parse_flag(value) else ()
+            except PydanticCustomError:
+                pass
+        at = (index,) if many else ()
+        if not text:
+            raise PydanticCustomError("briefing", "这里应写 true（全部图表），或列出要的图表：{choices}",
+                                      {"choices": "、".join(choices), "at": at})
+        hint = choice_hint(text, list(by_name), listing=None) or "。"
+        raise PydanticCustomError("briefing", "“{value}”不是图表名称{hint}写 true 表示全部图表，或列出要的图表：{choices}",
+                                  {"value": text, "hint": hint, "choices": "、".join(choices), "at": at})
+    return tuple(chosen)
+
+
+Charts = Annotated[tuple[str, ...], BeforeValidator(_charts)]
 
 
 class _Server(Model):
@@ -184,6 +223,8 @@ class Config(Model):
     """去年同期累计数（没有去年报告时用于计算同比）"""
     distribution: Optional[Distribution] = None
     """报尾"""
+    charts: Charts = ()
+    """附图。Word 和 PDF 版在附表之后附上的图表：true 表示全部，或列出图表 units（单位）、industries（产业链）、cumulative（累计）；不填则不附图。例如：true"""
     senders: dict[str, TextList] = {}
     """各单位允许报送的邮箱地址"""
     mail: MailSettings = MailSettings()
