@@ -62,17 +62,8 @@ def _file_in_the_way(folder: Path) -> Path | None:
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     path = Path(path)
+    tmp = stage(path, data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise folder_problem(path.parent, error) from None
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except IsADirectoryError:
         _discard(tmp)
@@ -86,6 +77,27 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     return path
 
 
+def stage(path: str | os.PathLike, data: bytes) -> str:
+    """Write ``data`` to a new temporary file in ``path``'s folder (made if missing) and return
+    its name, ready to be moved into place with ``os.replace``; nothing is left on failure."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise folder_problem(path.parent, error) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：{reason(error)}") from None
+    return tmp
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -95,6 +107,11 @@ def _umask() -> int:
 def write_text(path: str | os.PathLike, text: str) -> Path:
     """:func:`write_bytes` for UTF-8 text."""
     return write_bytes(path, text.encode("utf-8"))
+
+
+def discard(tmp: str) -> None:
+    """Remove a temporary file, if it is still there."""
+    _discard(tmp)
 
 
 def _discard(tmp: str) -> None:
