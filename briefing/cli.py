@@ -102,7 +102,8 @@ def cli() -> None:
       briefing status          查看本周谁已报送、谁未报送
       briefing remind --send   给未报送的单位发催报邮件
       briefing validate        检查报告是否填写正确
-      briefing build           生成最新一周的简报（在 output/ 文件夹）
+      briefing build           生成本周简报的征求意见稿（在 output/ 文件夹，不编期号）
+      briefing publish         印发本周简报：编期号、生成定稿、留存只读副本
       briefing new 单位 --week 2023-W17 -o 单位.yaml   生成空白周报发给县市
       briefing form 单位 --week 2023-W17   生成填报页面（.html）发给县市
       briefing guide           生成给各单位的《填报说明》
@@ -161,43 +162,167 @@ def _parse_day(value: str | None):
 
     try:
         return parse_date(value)
-    except ValueError:
+    except ValueError as error:
+        if "不是有效日期：" in str(error):  # the format is right, a part is not: say which
+            why = str(error).split("不是有效日期：", 1)[1]
+            raise BriefingError(f"日期 {value} 不存在：{why}", exit_code=2) from None
         raise BriefingError(f"日期“{value}”格式不对，应写成 2023-05-05", exit_code=2) from None
 
 
-@cli.command()
-@_config_option
-@click.option("--entries", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-              help="报告文件夹，默认是配置文件旁的 entries")
-@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
-@click.option("--format", "formats", multiple=True, metavar="格式",
-              help="输出格式：md、docx、xlsx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md、docx、xlsx")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-              help="输出文件夹，默认是配置文件旁的 output")
-@click.option("--issue", type=PositiveInt(), metavar="期号", help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
-@click.option("--date", "date", metavar="日期", help="印发日期，例如 2023-05-05，默认今天")
-@click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")
-def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
-          output: Path | None, issue: int | None, date: str | None, no_cache: bool) -> None:
-    """汇总报告，生成一周的招商工作简报，并列出生成的文件。
+WEEK_HELP = "周次，例如 2023-W17；默认是本周（周五起算刚结束的这一周，见配置 switch_day）"
 
-    有报告填写错误时不生成简报，而是列出错误（退出码 1）。
+
+def _say_week(week, typed: str | None) -> None:
+    """Name the week a command chose by default, in Chinese (on stderr: stdout may be a file
+    or a pipe); a week typed with --week needs no saying."""
+    if not typed:
+        click.echo(f"周次：{week.label}（本周，按今天的日期和 switch_day 确定；其他周用 --week 指定）", err=True)
+
+
+def _yellow(line: str) -> None:
+    click.secho(line, fg="yellow", err=True)
+
+
+def _edition_options(function):
+    function = click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")(function)
+    function = click.option("--date", "date", metavar="日期", help="印发日期，例如 2023-05-05")(function)
+    function = click.option("--output", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+                            help="输出文件夹，默认是配置文件旁的 output")(function)
+    function = click.option("--format", "formats", multiple=True, metavar="格式",
+                            help="输出格式：md、docx、xlsx、pdf（需安装 LibreOffice），可重复或用逗号分隔；默认 md、docx、xlsx")(function)
+    function = click.option("--week", metavar="周次", help=WEEK_HELP)(function)
+    function = click.option("--entries", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+                            help="报告文件夹，默认是配置文件旁的 entries")(function)
+    return _config_option(function)
+
+
+@cli.command()
+@_edition_options
+def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
+          output: Path | None, date: str | None, no_cache: bool) -> None:
+    """生成一周简报的征求意见稿（不编期号，不占用期号），并列出生成的文件。
+
+    文件名带“征求意见稿”，报头的期号空着（“第　期（征求意见稿）”）。定稿后用 briefing publish 印发。
+    有报告填写错误时不生成，而是列出错误（退出码 1）；可疑的数字（如金额单位可能写错）先用黄色列出，请核对。
+    印发日期默认今天；两周以前的周次默认用该周后的周一。
 
     \b
     示例：
       briefing build
       briefing build --week 2023-W17 --format docx
-      briefing build --week 2023-W17 --date 2023-05-05 --issue 12
     """
-    from briefing.actions.build import build as run_build
+    from briefing.actions.build import chosen_week, make_draft
     from briefing.workspace.layout import open_workspace
 
     chosen = _split_formats(formats)
     day = _parse_day(date)
     ws = open_workspace(config, entries, output)
-    for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day, use_cache=not no_cache,
-                          note=lambda line: click.secho(line, fg="yellow", err=True)):
+    the_week = chosen_week(ws, week)
+    _say_week(the_week, week)
+    notes: list[str] = []
+    made = make_draft(ws, week=the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append)
+    if made.suspicious:
+        click.secho(f"请先核对以下 {len(made.suspicious)} 处可疑的数字（印发时需改正或加 --accept-warnings 确认）：",
+                    fg="yellow", bold=True, err=True)
+        for line in made.suspicious:
+            _yellow(f"  {line}")
+    for line in notes:
+        _yellow(line)
+    if made.incomplete:
+        _yellow(f"注意：{made.week.text}还没有结束，这份征求意见稿的数字不完整")
+    if made.date_note:
+        _yellow(made.date_note)
+    for path in made.files:
         click.echo(str(path))
+    from briefing.actions.diff import difference, latest_publication, summary_line
+
+    if latest_publication(ws, made.week) is not None:
+        click.echo(summary_line(difference(ws, made.week, use_cache=not no_cache)))
+
+
+@cli.command()
+@_edition_options
+@click.option("--issue", type=PositiveInt(), metavar="期号", help="指定期号（只能用本年还没有用过的）；默认自动取下一个")
+@click.option("--correct", is_flag=True, help="更正已印发的一周：期号不变，标题加“（更正）”，原版和更正版都保留")
+@click.option("--accept-warnings", "accept_warnings", is_flag=True,
+              help="已核对可疑的数字（金额单位、同比超过±500%、一周到位资金超过全年目标），确认照常印发")
+def publish(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...], output: Path | None,
+            date: str | None, no_cache: bool, issue: int | None, correct: bool, accept_warnings: bool) -> None:
+    """印发一周的简报：按印发顺序编本年的下一个期号，生成定稿，并在 output/已印发/ 留存只读的原样副本。
+
+    期号一经印发就不再改变，也不会重复使用（删除文件或征求意见稿都不影响）。
+    同一周再次印发需加 --correct（更正版）。有可疑的数字时不印发，核对后加 --accept-warnings。
+    还没有结束的一周不能印发。印发日期默认今天。
+
+    \b
+    示例：
+      briefing publish
+      briefing publish --week 2023-W17 --date 2023-05-05
+      briefing publish --week 2023-W17 --correct
+    """
+    from briefing.actions.build import chosen_week
+    from briefing.actions.publish import publish as run_publish
+    from briefing.workspace.layout import open_workspace
+
+    chosen = _split_formats(formats)
+    day = _parse_day(date)
+    ws = open_workspace(config, entries, output)
+    the_week = chosen_week(ws, week)
+    _say_week(the_week, week)
+    done = run_publish(ws, week=the_week, formats=chosen, date=day, issue=issue, correct=correct,
+                       accept_warnings=accept_warnings, use_cache=not no_cache, note=_yellow)
+    for line in done.accepted:
+        _yellow(f"已确认的可疑数字：{line}")
+    for path in done.files:
+        click.echo(str(path))
+    p = done.publication
+    kind = "更正版" if p.correction else "简报"
+    click.echo(f"已印发{the_week.text}{kind}：第{p.issue}期，印发日期 {p.date}；原样副本（只读）在 {p.folder}")
+
+
+@cli.command()
+@_config_option
+@click.option("--year", type=PositiveInt(), metavar="年份", help="年份，默认是本周所在的年份")
+def numbers(config: Path, year: int | None) -> None:
+    """列出一年已印发的各期简报：期号、周次、印发日期、副本位置。
+
+    \b
+    示例：
+      briefing numbers
+      briefing numbers --year 2023
+    """
+    from briefing.actions.publish import numbers as list_numbers
+    from briefing.workspace.layout import open_workspace
+
+    year, lines = list_numbers(open_workspace(config), year)
+    if not lines:
+        click.echo(f"{year}年还没有印发过简报。印发用 briefing publish")
+        return
+    click.echo(f"{year}年已印发 {len({line.issue for line in lines})} 期：")
+    for line in lines:
+        click.echo(f"第{line.issue}期  {line.week}  {line.date}  {line.what}")
+
+
+@cli.command()
+@_config_option
+@click.option("--week", metavar="周次", help=WEEK_HELP)
+@click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")
+def diff(config: Path, week: str | None, no_cache: bool) -> None:
+    """列出一周的简报与已印发版本的不同：哪些数字、哪些句子变了，印发后哪些报告有变动（单位、文件、收到时间）。
+
+    \b
+    示例：
+      briefing diff
+      briefing diff --week 2023-W17
+    """
+    from briefing.actions.build import chosen_week
+    from briefing.actions.diff import difference, difference_text
+    from briefing.workspace.layout import open_workspace
+
+    ws = open_workspace(config)
+    the_week = chosen_week(ws, week)
+    _say_week(the_week, week)
+    click.echo(difference_text(difference(ws, the_week, use_cache=not no_cache, note=_yellow)))
 
 
 @cli.command()
@@ -257,15 +382,18 @@ def new(config: Path, week: str | None, output: Path | None, unit: str) -> None:
     from briefing.report.config import load_config
 
     settings = load_config(config)
-    _emit(blank_report(settings, unit, _week_or_this(week)), output, overwrite=False)
+    _emit(blank_report(settings, unit, _week_or_this(week, settings)), output, overwrite=False)
 
 
-def _week_or_this(week: str | None):
-    """The week typed on the command line (exit 2 when it is not one), else this week."""
+def _week_or_this(week: str | None, settings):
+    """The week typed on the command line (exit 2 when it is not one), else the reporting week
+    (named on stderr)."""
     from briefing.actions.build import normalise_week
-    from briefing.weeks import current_week
+    from briefing.weeks import reporting_week, today
 
-    return normalise_week(week) if week else current_week()
+    chosen = normalise_week(week) if week else reporting_week(today(), settings.switch_day)
+    _say_week(chosen, week)
+    return chosen
 
 
 @cli.command()
@@ -290,7 +418,7 @@ def form(config: Path, week: str | None, output: Path | None, unit: str | None) 
     from briefing.workspace.files import write_text
 
     settings = load_config(config)
-    chosen = _week_or_this(week)
+    chosen = _week_or_this(week, settings)
     name = canonical_unit(settings, unit) if unit else None
     path = output or Path(form_file_name(name, chosen))
     write_text(path, form_html(settings, name, chosen))
@@ -316,7 +444,8 @@ def guide(config: Path, week: str | None, output: Path | None, unit: str | None)
     from briefing.actions.guide import write_guide
     from briefing.report.config import load_config
 
-    for path in write_guide(load_config(config), unit, _week_or_this(week), output or Path(".")):
+    settings = load_config(config)
+    for path in write_guide(settings, unit, _week_or_this(week, settings), output or Path(".")):
         click.echo(str(path))
 
 
@@ -347,10 +476,11 @@ def schema(config: Path, output: Path | None) -> None:
               help="报告文件夹，默认是配置文件旁的 entries")
 @click.option("--imap", "use_imap", is_flag=True, help="从 briefing.yaml 中 mail.imap 设置的邮箱收取新邮件")
 @click.option("--reply", is_flag=True, help="给每位发件人发送回执（用 mail.smtp 的设置）")
+@click.option("--undo", is_flag=True, help="撤销上一次导入：删除它存入和存档的文件，放回被替换的旧版本（之后有改动时拒绝）")
 @click.option("--vouch", "vouched", multiple=True, type=click.Path(path_type=Path), metavar="邮件.eml",
               help="经办人已核实、担保可信的一封邮件（可多次使用）：其中转发的原邮件，按原发件人判断报送单位")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path), metavar="[邮件文件或文件夹]...")
-def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouched: tuple[Path, ...],
+def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, undo: bool, vouched: tuple[Path, ...],
            sources: tuple[Path, ...]) -> None:
     """导入各单位用电子邮件报送的报告：取出 .yaml 附件，检查后按内容存入 entries/周次/单位.yaml。
 
@@ -371,12 +501,28 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouc
       briefing ingest D:\\邮件\\呼图壁县第17周.eml
       briefing ingest --imap --reply
       briefing ingest --vouch 转发的呼图壁县周报.eml
+      briefing ingest --undo
     """
     from briefing.actions.ingest import run
     from briefing.mail.smtp import password_for
     from briefing.mail.summary import summary
     from briefing.workspace.layout import open_workspace
 
+    if undo:
+        if sources or use_imap or vouched or reply:
+            raise BriefingError("--undo 只撤销上一次导入，不能同时导入或发回执", exit_code=2)
+        from briefing.mail.undo import undo_last
+        from briefing.workspace.layout import open_workspace
+
+        done = undo_last(open_workspace(config, entries))
+        click.echo(f"已撤销上一次导入（批次 {done.run}，{done.messages} 封邮件）：删除 {len(done.deleted)} 个文件，"
+                   f"放回 {len(done.restored)} 个被替换的旧版本。")
+        for path in done.restored:
+            click.echo(f"  放回 {path}")
+        if done.imap:
+            click.echo("注意：邮箱服务器上的邮件仍保持已导入的标记（或已移到的邮件夹），没有改动。需要重新导入时，"
+                       "在邮箱里去掉标记（或移回收件箱）后运行 briefing ingest --imap，见 docs/邮件报送.md")
+        return
     if not sources and not use_imap and not vouched:
         raise BriefingError("请指定要导入的邮件文件、mbox 文件或 Maildir 文件夹，或用 --imap 从邮箱收取", exit_code=2)
     ws = open_workspace(config, entries)
@@ -393,7 +539,7 @@ def ingest(config: Path, entries: Path | None, use_imap: bool, reply: bool, vouc
 
 @cli.command()
 @_config_option
-@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--week", metavar="周次", help=WEEK_HELP)
 @click.option("--missing", is_flag=True, help="只列出未报送的单位名称，每行一个（供脚本使用）")
 def status(config: Path, week: str | None, missing: bool) -> None:
     """查看各单位某一周的报送情况：是否报送、何时由谁报送、记录条数、有无错误、是否迟报更正。
@@ -406,11 +552,14 @@ def status(config: Path, week: str | None, missing: bool) -> None:
       briefing status --week 2023-W17
       briefing status --week 2023-W17 --missing
     """
-    from briefing.actions.build import normalise_week
+    from briefing.actions.build import chosen_week
     from briefing.actions.status import status_table, week_status
     from briefing.workspace.layout import open_workspace
 
-    result = week_status(open_workspace(config), normalise_week(week) if week else None)
+    ws = open_workspace(config)
+    the_week = chosen_week(ws, week)
+    _say_week(the_week, week)
+    result = week_status(ws, the_week)
     if missing:
         for line in result.unread:  # the list may be incomplete: say why, apart from the list
             click.secho(line, fg="yellow", err=True)
@@ -422,7 +571,7 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 
 @cli.command()
 @_config_option
-@click.option("--week", metavar="周次", help="周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--week", metavar="周次", help=WEEK_HELP)
 @click.option("--send", is_flag=True, help="真正发送（不加时只显示将要发送的内容）")
 def remind(config: Path, week: str | None, send: bool) -> None:
     """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的空白周报。
@@ -434,17 +583,20 @@ def remind(config: Path, week: str | None, send: bool) -> None:
       briefing remind --week 2023-W17
       briefing remind --week 2023-W17 --send
     """
-    from briefing.actions.build import normalise_week
+    from briefing.actions.build import chosen_week
     from briefing.actions.remind import reminders, send_reminders
     from briefing.actions.status import week_status
     from briefing.mail.smtp import password_for
     from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)
-    due = reminders(ws, week_status(ws, normalise_week(week) if week else None))
+    the_week = chosen_week(ws, week)
+    _say_week(the_week, week)
+    due = reminders(ws, week_status(ws, the_week))
     if not due:
-        click.echo("所有单位都已报送，无需催报。")
+        click.echo(f"{the_week.text}所有单位都已报送，无需催报。")
         return
+    smtp = ws.config.mail.smtp if ws.config.mail else None
     if not send:
         for reminder in due:
             target = "、".join(reminder.to) if reminder.to else "（没有登记邮箱，请电话催报）"
@@ -453,9 +605,12 @@ def remind(config: Path, week: str | None, send: bool) -> None:
         click.echo(f"主题：{due[0].message['Subject']}")
         click.echo(due[0].message.get_body().get_content().rstrip())
         click.echo("")
-        click.echo(f"以上是预览（共 {len(due)} 个单位），没有发送。确认无误后加 --send 发送。")
+        if smtp is None:
+            click.echo(f"以上是预览（共 {len(due)} 个单位），没有发送。briefing.yaml 中还没有配置发件服务器 mail.smtp，"
+                       "现在无法发送邮件：请先按 docs/邮件报送.md 配置，或直接电话催报。")
+        else:
+            click.echo(f"以上是预览（共 {len(due)} 个单位），没有发送。确认无误后加 --send 发送。")
         return
-    smtp = ws.config.mail.smtp if ws.config.mail else None
     ask = (lambda label: click.prompt(label, hide_input=True, err=True)) if sys.stdin.isatty() else None
     password = password_for(smtp, ask) if smtp and smtp.user else None
     for unit, outcome in send_reminders(ws, due, password):
@@ -513,11 +668,22 @@ def main() -> None:
     try:
         cli(prog_name="briefing")
     except BrokenPipeError:  # e.g. `briefing status | head`
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        sys.exit(0)
+        _quiet_exit()
+    except SystemExit as done:
+        if type(sys.stdout).__name__ == "_PacifyFlushWrapper":  # click met a closed pipe (and exits 1)
+            _quiet_exit()
+        raise done
+
+
+def _quiet_exit() -> None:
+    """End with exit 0 and nothing more when the reader of our output went away (``| head -1``):
+    not an error of the command.  Output still buffered goes to the null device."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

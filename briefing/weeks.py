@@ -11,6 +11,12 @@ What clerks type is read by :meth:`Week.parse`: ``2023-W17``, ``2023-W7``, ``202
 is the Chinese line to show.
 
 "Now" is the computer's date unless ``BRIEFING_TODAY`` says otherwise (:func:`today`).
+
+"This week" for the clerk's commands is the **reporting week** (:func:`reporting_week`): units
+report a week from its Friday on and the clerk compiles it early the next week, so from the
+switch weekday (config ``switch_day``, default Friday) of ISO week W through the day before it
+in W+1, the week being reported is W.  Every command that defaults to "this week" asks
+:func:`reporting_week`, so they never disagree.
 """
 
 from __future__ import annotations
@@ -90,6 +96,11 @@ class Week:
         return f"{self.year}年第{self.number}周"
 
     @property
+    def label(self) -> str:
+        """``2023年第17周（4月24日至30日）``: the week a command used, named for the clerk."""
+        return f"{self.text}（{self.span_text}）"
+
+    @property
     def span_text(self) -> str:
         """``4月24日至30日``: its days, Monday to Sunday."""
         from briefing.fmt import date_range
@@ -142,3 +153,43 @@ def today() -> dt.date:
 def current_week() -> Week:
     """The week :func:`today` is in: no report may be for a later one."""
     return Week.of(today())
+
+
+WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+_WEEKDAY_NAMES = {
+    **{f"周{name}": index for index, name in enumerate(WEEKDAYS, 1)},
+    **{f"星期{name}": index for index, name in enumerate(WEEKDAYS, 1)},
+    "周天": 7, "星期天": 7, "礼拜天": 7, "礼拜日": 7,
+    **{f"礼拜{name}": index for index, name in enumerate(WEEKDAYS[:6], 1)},
+    **{name.lower(): index for index, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), 1)},
+    **{name.lower(): index for index, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), 1)},
+}
+DEFAULT_SWITCH_DAY = 5
+"""Friday: units report a week from its Friday on."""
+
+
+def parse_weekday(value: object) -> int:
+    """ISO weekday (1 = Monday … 7 = Sunday) from 周五, 星期五, Friday, Fri or 5;
+    :class:`ValueError` with a Chinese message otherwise."""
+    if type(value) is int and 1 <= value <= 7:
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower().replace(" ", "")
+    if text.isdigit() and 1 <= int(text) <= 7:
+        return int(text)
+    if text in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[text]
+    raise ValueError(f"“{value}”不是星期几，应写成 周一～周日（或 星期五、Friday、1～7，1 是周一）")
+
+
+def weekday_text(day: int) -> str:
+    """``周五`` for 5."""
+    return f"周{WEEKDAYS[day - 1]}"
+
+
+def reporting_week(day: dt.date, switch_day: int = DEFAULT_SWITCH_DAY) -> Week:
+    """The week being reported on ``day``: from the ``switch_day`` (ISO weekday) of week W
+    through the day before it in week W+1, it is W.  With the default (Friday), Friday
+    2023-04-28 through Thursday 2023-05-04 report 2023-W17."""
+    week = Week.of(day)
+    return week if day.isoweekday() >= switch_day else week.previous()

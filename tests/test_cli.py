@@ -12,18 +12,18 @@ from click.testing import CliRunner
 
 from briefing.cli import cli
 
-from conftest import write_workspace
+from conftest import write_mail, write_workspace
 from helpers import add_report
 
 
-def run(*args, cwd=None):
+def run(*args, cwd=None, env=None):
     runner = CliRunner()
     if cwd is None:
-        return runner.invoke(cli, list(args))
+        return runner.invoke(cli, list(args), env=env)
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return runner.invoke(cli, list(args))
+        return runner.invoke(cli, list(args), env=env)
     finally:
         os.chdir(old)
 
@@ -71,36 +71,39 @@ def test_validate_defaults_to_entries_beside_the_config(small, tmp_path):
 
 
 def test_build_from_the_workspace_folder_defaults(small):
-    result = run("build", "--date", "2023-01-16", "--format", "md", cwd=small.parent)
+    result = run("build", "--date", "2023-01-16", "--format", "md", cwd=small.parent,
+                 env={"BRIEFING_TODAY": "2023-01-16"})  # Monday of week 3: week 2 is being reported
     assert result.exit_code == 0, result.output
-    written = small.parent / "output" / "招商工作简报-2023-W02.md"
-    assert result.stdout.strip() == str(Path("output") / "招商工作简报-2023-W02.md")  # paths only on stdout
+    written = small.parent / "output" / "招商工作简报-2023-W02-征求意见稿.md"
+    assert result.stdout.strip() == str(Path("output") / written.name)  # paths only on stdout
+    assert "周次：2023年第2周（1月9日至15日）" in result.stderr
     assert "警告: 到位资金100亿元" in result.stderr
     assert "2023年1月16日" in written.read_text(encoding="utf-8")
 
 
 def test_build_options(small, tmp_path):
     out = tmp_path / "out"
-    result = run("build", "--config", str(small), "--week", "2023-W1", "--format", "md", "--output", str(out),
-                 "--issue", "7")
+    result = run("build", "--config", str(small), "--week", "2023-W1", "--format", "md", "--output", str(out))
     assert result.exit_code == 0, result.output
-    text = (out / "招商工作简报-2023-W01.md").read_text(encoding="utf-8")
-    assert "**第7期**" in text
+    text = (out / "招商工作简报-2023-W01-征求意见稿.md").read_text(encoding="utf-8")
+    assert "**第　期（征求意见稿）**" in text
 
 
 def test_build_refuses_invalid_reports(small):
     (small.parent / "entries" / "x.yaml").write_text("unit: Z县\nweek: 2023-W02\nreporter: 甲\n", encoding="utf-8")
-    result = run("build", "--config", str(small))
+    result = run("build", "--config", str(small), "--week", "2023-W02")
     assert result.exit_code == 1 and "x.yaml:1:7: 错误:" in result.output and "未生成简报" in result.output
     assert not (small.parent / "output").exists()
 
 
 @pytest.mark.parametrize("args,needle", [
-    (("--week", "2023-17"), "周次"), (("--week", "2023-W30"), "没有 2023-W30 的报告"),
-    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"), (("--issue", "0"), "“0”不是正整数"),
+    (("--week", "2023-17"), "周次"), (("--week", "2023-W30"), "没有2023年第30周（7月24日至30日）的报告"),
+    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"),
+    (("--date", "2026-13-01"), "日期 2026-13-01 不存在：月份应为 1～12"),
+    (("--date", "2023-02-29"), "2023年2月只有 28 天"),
 ])
 def test_build_bad_arguments(small, args, needle):
-    result = run("build", "--config", str(small), *args)
+    result = run("build", "--config", str(small), "--week", "2023-W02", *args)
     assert result.exit_code in (1, 2) and needle in result.output and "Traceback" not in result.output
 
 
@@ -148,7 +151,7 @@ def test_a_gbk_console_does_not_crash_the_error_list(small, tmp_path):
 
 def test_full_width_digits_in_week_are_normalised(small):
     result = run("build", "--config", str(small), "--week", "２０２３-W０２", "--format", "md")
-    assert result.exit_code == 0 and "招商工作简报-2023-W02.md" in result.stdout
+    assert result.exit_code == 0 and "招商工作简报-2023-W02-征求意见稿.md" in result.stdout
     result = run("build", "--config", str(small), "--week", "2023-W99", "--format", "md")
     assert result.exit_code == 2 and "2023年没有第99周" in result.output
 
@@ -168,3 +171,72 @@ def test_python_dash_m_briefing_works(tmp_path):
 def test_output_files_are_readable_by_others(small):
     [line] = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md").stdout.split()
     assert os.stat(line).st_mode & 0o044 == 0o044 or os.name == "nt"
+
+
+COMMANDS_WITH_OUTPUT = [
+    ["validate"], ["build", "--week", "2023-W17", "--format", "md"], ["status"], ["status", "--missing"],
+    ["remind"], ["new", "昌吉市"], ["schema"], ["numbers"], ["--help"], ["--version"], ["build", "--help"],
+    ["publish", "--week", "2023-W16", "--format", "md"], ["diff", "--week", "2023-W16"],
+    ["ingest", "mail.eml"], ["ingest", "--undo"], ["init", "new-workspace"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS_WITH_OUTPUT, ids=lambda args: "-".join(args))
+def test_every_command_ends_quietly_when_its_output_is_closed(sample, args):
+    """`briefing … | head -1` where head has gone: exit 0, nothing on stderr but our own lines."""
+    root = sample.parent
+    write_mail(root / "mail.eml", (root / "entries" / "2023-W17" / "昌吉市.yaml").read_text(encoding="utf-8"))
+    env = dict(os.environ, BRIEFING_TODAY="2023-05-01")
+    if args[0] in ("diff", "ingest") and args[1:] != ["mail.eml"]:   # something to compare or undo
+        subprocess.run([sys.executable, "-m", "briefing", "publish", "--week", "2023-W16", "--format", "md"],
+                       cwd=root, env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "briefing", "ingest", "mail.eml"], cwd=root, env=env, check=True,
+                       capture_output=True)
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    done = subprocess.run([sys.executable, "-m", "briefing", *args], cwd=root, env=env, stdout=write,
+                          stderr=subprocess.PIPE)
+    os.close(write)
+    error = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, error
+    assert "Traceback" not in error and "内部错误" not in error and "Exception" not in error
+
+
+def test_switch_day_in_the_config_moves_this_week(small):
+    config = small.read_text(encoding="utf-8")
+    small.write_text(config + "switch_day: 周一\n", encoding="utf-8")
+    monday = {"BRIEFING_TODAY": "2023-01-09"}   # Monday of week 2
+    result = run("new", "A县", "--config", str(small), env=monday)
+    assert result.exit_code == 0 and "week: 2023-W02" in result.stdout
+    assert "周次：2023年第2周（1月9日至15日）" in result.stderr
+    small.write_text(config + "switch_day: 星期八\n", encoding="utf-8")
+    result = run("new", "A县", "--config", str(small), env=monday)
+    assert result.exit_code == 1 and "“星期八”不是星期几" in result.output
+
+
+def test_remind_preview_without_smtp_does_not_ask_for_send(small):
+    result = run("remind", "--config", str(small), "--week", "2023-W02")
+    assert result.exit_code == 0, result.output
+    assert "没有配置发件服务器 mail.smtp" in result.output and "加 --send 发送" not in result.output
+
+
+def test_distribution_names_keep_their_chinese_commas(small):
+    text = small.read_text(encoding="utf-8").replace("  报: [州领导]", "  报: [省商务厅，市政府办公室、州领导]")
+    small.write_text(text, encoding="utf-8")
+    assert run("validate", "--config", str(small)).exit_code == 0
+    from briefing.report.config import load_config
+
+    assert load_config(small).distribution.报 == ["省商务厅，市政府办公室、州领导"]
+    small.write_text(text.replace("industries: [新能源, 新材料]", "industries: [新能源，新材料]"), encoding="utf-8")
+    result = run("validate", "--config", str(small))   # elsewhere a Chinese comma in a list is a typing mistake
+    assert result.exit_code == 1 and "方括号列表里用了中文标点" in result.output
+
+
+def test_config_mistakes_are_all_listed_with_the_report_hints(small):
+    text = small.read_text(encoding="utf-8")
+    text = text.replace("bureau: 测试州商务局", "bureau：测试州商务局").replace("    A县: 10", "    A县：10")
+    small.write_text(text, encoding="utf-8")
+    result = run("validate", "--config", str(small))
+    assert result.exit_code == 1
+    assert f"{small}:1:7: 错误: “bureau”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格" in result.output
+    assert "“A县”后面是中文冒号“：”" in result.output

@@ -95,11 +95,16 @@ def test_external_label_is_configurable(config):
     assert report.projects[0].origin == "区外"
 
 
-def test_config_rejects_targets_for_unknown_units(config):
+def test_config_lists_every_unknown_unit_across_sections(config):
+    from briefing.report.config import cross_checks
+
     data = config.model_dump()
-    data["targets"] = {2023: {"A县": 1, "D县": 2}}
-    with pytest.raises(ValidationError, match="D县"):
-        Config.model_validate(data)
+    data["targets"] = {2023: {"A县": 1, "D县": 2, "E县": 3}}
+    data["senders"] = {"F县": ["f@example.cn"]}
+    found = [(at, message) for at, message, _ in cross_checks(Config.model_validate(data))]
+    assert found == [(("targets", 2023, "D县"), "“D县”不是 units 中的单位，是否应为“B县”？"),
+                     (("targets", 2023, "E县"), "“E县”不是 units 中的单位，是否应为“B县”？"),
+                     (("senders", "F县"), "“F县”不是 units 中的单位，是否应为“B县”？")]
 
 
 def test_config_unit_aliases(config):

@@ -138,7 +138,7 @@ def test_planted_compiled_templates_and_cache_entries_are_never_run(small, tmp_p
         assert result.exit_code == 0, result.output
         assert not marker.exists()
     assert {p.name: p.read_bytes() for p in state.glob("jinja*.cache")} == planted  # nothing compiled is stored
-    name = "招商工作简报-2023-W02.md"
+    name = "招商工作简报-2023-W02-征求意见稿.md"
     assert (small.parent / "output" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
 
 

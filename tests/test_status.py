@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email import policy
 from email.parser import BytesParser
 
@@ -37,17 +38,19 @@ def test_status_table_shows_state_records_and_faulty_files_with_exit_0(small):
     (entries / "2023-W02" / "C.yaml").write_text("unit: C园区\nweek: 2023-W02\nreporter: 丙\ntrips: x\n",
                                                  encoding="utf-8")
     (entries / "2023-W02" / "junk.yaml").write_text("这不是报告", encoding="utf-8")
-    result = run("status", "--config", str(small))  # default: the latest week
+    monday = {"BRIEFING_TODAY": "2023-01-16"}  # Monday of week 3: the week being reported is week 2
+    result = run("status", "--config", str(small), env=monday)  # default: the reporting week
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "2023年第2周报送情况"
+    assert lines[0] == "周次：2023年第2周（1月9日至15日）（本周，按今天的日期和 switch_day 确定；其他周用 --week 指定）"
+    assert lines[1] == "2023年第2周（1月9日至15日）报送情况"
     a = next(line for line in lines if line.startswith("A县"))
     assert "已报送" in a and a.split()[-1] == "5"            # 2 trips + 1 event + 2 projects (conftest)
     c = next(line for line in lines if line.startswith("C园区"))
     assert "有错误" in c and "briefing validate" in c
     assert "应报 3 个单位：已报送 2，有错误 1，未报送 0。" in result.output
     assert "junk.yaml" in result.output
-    assert run("status", "--config", str(small), "--missing").output == ""
+    assert run("status", "--config", str(small), "--missing", "--week", "2023-W02").output == ""
 
 
 def _mail_workspace(tmp_path, port=None):
@@ -128,7 +131,7 @@ def test_remind_when_everyone_reported(small):
     add_report(small, "2023-W02/C园区.yaml", "unit: C园区\nweek: 2023-W02\nreporter: 丙\n")
     for send in ((), ("--send",)):  # nothing to send: no preview, and no SMTP settings needed
         result = run("remind", "--config", str(small), "--week", "2023-W02", *send)
-        assert result.exit_code == 0 and result.output == "所有单位都已报送，无需催报。\n", result.output
+        assert result.exit_code == 0 and result.output == "2023年第2周所有单位都已报送，无需催报。\n", result.output
 
 
 def test_remind_stops_before_sending_when_a_folder_cannot_be_read(tmp_path, smtp_sink, monkeypatch):
@@ -156,3 +159,27 @@ def test_remind_stops_before_sending_when_a_folder_cannot_be_read(tmp_path, smtp
         assert str(week) in result.output and "没有权限" in result.output and "没有发送任何催报" in result.output
         assert "B县：" not in result.output  # no preview either
     assert smtp_sink.received == []
+
+
+
+
+def test_a_rejected_correction_and_quarantined_mail_show_next_to_the_report_that_stands(tmp_path):
+    config = _mail_workspace(tmp_path)
+    good = mailcorpus.mail(mailcorpus.B, "s1", [(mailcorpus.B_W17, "B.yaml")], day=26, hour=9)
+    bad = mailcorpus.mail(mailcorpus.B, "s2", [(mailcorpus.B_W17.replace(b"reporter:", b"reporter: [x]\nfoo:"),
+                                                "B.yaml")], day=27, hour=10)
+    stranger = mailcorpus.mail(mailcorpus.STRANGER, "s3", [(mailcorpus.B_W17.replace(b"B\xe5\x8e\xbf", b"C\xe5\x9b\xad\xe5\x8c\xba"),
+                                                            "C.yaml")], day=27, hour=11)
+    for name, raw in (("good", good), ("bad", bad), ("stranger", stranger)):
+        (tmp_path / f"{name}.eml").write_bytes(raw)
+        assert run("ingest", "--config", str(config), str(tmp_path / f"{name}.eml")).exit_code == 0
+    status = {u.unit: u for u in week_status(open_workspace(config), "2023-W17").units}
+    b, c, a = status["B县"], status["C园区"], status["A县"]
+    assert (b.state, b.code) == ("已报送", "reported")
+    [note] = [n for n in b.notes if n.startswith("有更正被退回")]
+    assert re.fullmatch(r"有更正被退回（04-2[67] \d\d:00，b@county.example：第3行第11列：.*填成了列表）", note)  # when, who, why
+    assert (c.state, c.code) == ("报送被隔离", "quarantined")
+    assert re.match(r"邮件报送被隔离（未入库）（04-2[67] \d\d:00，evil@attacker.example：.*不在 briefing.yaml 的 senders", c.notes[0])
+    assert (a.state, a.code) == ("未报送", "missing")
+    table = run("status", "--config", str(config), "--week", "2023-W17").output
+    assert "有更正被退回" in table and "应报 3 个单位：已报送 1，有错误 0，未报送 2。" in table

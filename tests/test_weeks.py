@@ -90,3 +90,37 @@ def test_today_and_the_current_week_follow_briefing_today(monkeypatch):
         today()
     monkeypatch.delenv("BRIEFING_TODAY")
     assert current_week() == Week.of(dt.date.today())
+
+
+def test_the_reporting_week_switches_on_the_switch_day():
+    from briefing.weeks import reporting_week
+
+    # 2023-W17 is Monday 4月24日 to Sunday 4月30日; Friday is the default switch day
+    assert reporting_week(dt.date(2023, 4, 27)) == Week(2023, 16)   # Thursday: still last week
+    assert reporting_week(dt.date(2023, 4, 28)) == Week(2023, 17)   # Friday: this week
+    assert reporting_week(dt.date(2023, 5, 4)) == Week(2023, 17)    # next Thursday
+    assert reporting_week(dt.date(2023, 5, 5)) == Week(2023, 18)
+    assert reporting_week(dt.date(2023, 4, 24), switch_day=1) == Week(2023, 17)   # Monday switch: the calendar week
+    assert reporting_week(dt.date(2023, 4, 30), switch_day=7) == Week(2023, 17)
+    assert reporting_week(dt.date(2023, 4, 29), switch_day=7) == Week(2023, 16)
+    assert reporting_week(dt.date(2021, 1, 7)) == Week(2020, 53)    # across the turn of the year
+
+
+@pytest.mark.parametrize("text,day", [("周五", 5), ("星期五", 5), ("Friday", 5), ("fri", 5), ("5", 5), (5, 5),
+                                      ("周日", 7), ("星期天", 7), ("周一", 1), ("７", 7)])
+def test_weekdays_are_read_in_every_usual_spelling(text, day):
+    from briefing.weeks import parse_weekday
+
+    assert parse_weekday(text) == day
+
+
+@pytest.mark.parametrize("text", ["周八", "8", "0", "", "Fryday"])
+def test_a_wrong_weekday_says_how_to_write_it(text):
+    from briefing.weeks import parse_weekday
+
+    with pytest.raises(ValueError, match="应写成 周一～周日"):
+        parse_weekday(text)
+
+
+def test_week_label_names_its_days():
+    assert Week(2023, 17).label == "2023年第17周（4月24日至30日）"

@@ -383,7 +383,7 @@ def page_setup(doc) -> None:
 
 def masthead(doc) -> None:
     add(doc, "{{ c.title }}", "报头")
-    add(doc, "第{{ b.issue }}期", "期号")
+    add(doc, "{{ b.issue_text }}", "期号")
     line = add(doc, "", "编印")
     line.add_run("{{ c.bureau }}\t{{ b.date|full_date }}")
     line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, alignment=2)  # right-aligned at the margin

@@ -7,12 +7,15 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
+from dataclasses import dataclass, field
+
 from briefing.figures.briefing import Briefing, Tally
+from briefing.figures.checks import suspicious_figures
 from briefing.workspace.files import write_bytes
 from briefing.errors import BriefingError, Problem
-from briefing.weeks import Week
-from briefing.workspace.numbering import issue_number, record_build, reserve, weeks_with_issue
-from briefing.report.validate import guess_unit_week
+from briefing.weeks import Week, reporting_week, today
+from briefing.workspace.numbering import record_build
+from briefing.report.validate import guess_unit_week, is_suspicious
 from briefing.workspace.layout import Workspace, entries_folder, find_reports
 from briefing.workspace.loading import Loaded, load_cached, load_reports, no_gc_pauses
 
@@ -61,78 +64,130 @@ def _ignore(text: str) -> None:
     pass
 
 
-def compute(ws: Workspace, week: str | None = None, issue: int | None = None,
-            date: dt.date | None = None, use_cache: bool = True, note: Note = _ignore) -> Briefing:
-    """Validate the workspace's reports and compute the briefing of ``week`` (default: latest).
+LATE_DRAFT_DAYS = 14
+"""A draft for a week that ended more than this many days ago is dated the Monday after it."""
 
-    Reports stream into a :class:`Tally`; only the briefing week's reports are kept whole.
+
+def chosen_week(ws: Workspace, week: str | Week | None) -> Week:
+    """The week a command works on: the one typed, else the reporting week of today
+    (:func:`briefing.weeks.reporting_week`, switching on the config's ``switch_day``)."""
+    if isinstance(week, Week):
+        return week
+    return normalise_week(week) if week else reporting_week(today(), ws.config.switch_day)
+
+
+@dataclass
+class Gathered:
+    """Every report folded into a :class:`Tally`, checked, for one week; and what was noticed."""
+
+    tally: Tally
+    week: Week
+    suspicious: list[str] = field(default_factory=list)
+    """Warnings that an amount was probably typed in the wrong unit (``file:line:col: …``), in
+    files the briefing uses; :func:`suspicious` adds the briefing's own."""
+
+
+def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) -> Gathered:
+    """Every report folded into a :class:`Tally` for ``week`` (default: the reporting week).
+
     Errors in reports the briefing does not use (later weeks, earlier years) do not stop it;
-    they and any warnings are passed to ``note``, one line each.  The issue number is the one
-    the week would get now; :func:`build` reserves it (see :func:`briefing.workspace.numbering.reserve`).
+    they and any warnings are passed to ``note``, one line each.  A week that an opening
+    balance covers is refused; reports for such weeks are left out, each named in a note.
     """
-    tally, week = gather(ws, week, issue, use_cache, note)
-    return briefing_of(ws, tally, week, issue_number(ws.state, week, issue), date, note)
-
-
-def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, note: Note) -> tuple[Tally, Week]:
-    """Every report folded into a :class:`Tally`, checked as :func:`compute` says; and the week."""
-    week = normalise_week(week) if week else None
-    tally = Tally(week)
+    week = chosen_week(ws, week)
+    through = ws.config.opening.get(week.year)
+    if through is not None and week.number <= through.through:
+        raise BriefingError(
+            f"{week.text}在期初数之内（briefing.yaml 的 opening 填的是{week.year}年截至第{through.through}周的累计数），"
+            f"这些周的报告不再单独统计，不能生成这一周的简报。请生成第{through.through + 1}周及以后的简报", exit_code=2)
+    tally = Tally(week, ws.config)
     loaded = load_entries(ws, sink=tally, use_cache=use_cache)
-    if week is None:
-        week = tally.latest_week()
     blocking, elsewhere = _errors_by_relevance(loaded, ws, week)
     refuse_errors(Loaded(problems=blocking, unread=loaded.unread))
+    relevant = _relevant_paths(loaded, ws, week, narrow=True)
+    suspicious = [str(p) for p in loaded.problems if is_suspicious(p) and relevant(p.path)]
     for problem in loaded.problems:
-        if not problem.is_error:
+        if not problem.is_error and str(problem) not in suspicious:
             note(str(problem))
+    for path, covered in tally.covered:
+        note(f"{path}: 注意: {covered.text}在期初数（截至第{tally.openings[covered.year].number}周）之内，"
+             "这份报告没有计入，以期初数为准")
     if elsewhere:
         note("以下文件有错误，但不是本期简报用到的周次，本次没有读入，请另行修改：")
         for problem in elsewhere:
             note(str(problem))
-    if week is None:
-        raise BriefingError("报告文件夹里还没有任何报告，无法生成简报")
     if not tally.has_week(week):
-        raise BriefingError(f"没有 {week} 的报告，无法生成这一周的简报。可用 briefing status --week {week} 查看报送情况")
+        raise BriefingError(f"没有{week.label}的报告，无法生成这一周的简报。"
+                            f"可用 briefing status --week {week} 查看报送情况，或用 --week 指定其他周")
     if tally.missing():  # the briefing week's files came from the cache: read them in full
         again = load_reports(tally.missing(), ws.config)
         refuse_errors(again)
         tally.supply(dict(zip(again.paths, again.reports)))
-    if issue is not None:
-        for other in weeks_with_issue(ws.state, week, issue):
-            note(f"注意：第{issue}期已经用于 {other} 的简报，现在 {week} 也标为第{issue}期")
-    return tally, week
+    return Gathered(tally, week, suspicious)
 
 
-def briefing_of(ws: Workspace, tally: Tally, week: Week, number: int, date: dt.date | None, note: Note) -> Briefing:
-    """The :class:`Briefing` of ``week`` from a gathered ``tally``, as issue ``number``."""
-    b = tally.briefing(ws.config, week, number, date or dt.date.today())
+def briefing_of(ws: Workspace, gathered: Gathered, number: int | None, date: dt.date, note: Note,
+                correction: int = 0) -> Briefing:
+    """The :class:`Briefing` of the gathered week, as issue ``number`` (``None``: a draft)."""
+    week = gathered.week
+    b = gathered.tally.briefing(ws.config, week, number, date)
+    b.draft, b.correction = number is None, correction
     reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
     if reported * 2 < units:
-        note(f"注意：{week} 只有 {reported} 个单位报送（共 {units} 个）。如需生成其他周的简报，请用 --week 指定")
+        note(f"注意：{week.text}只有 {reported} 个单位报送（共 {units} 个）。如需生成其他周的简报，请用 --week 指定")
     return b
 
 
-def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: Week | None) -> tuple[list[Problem], list[Problem]]:
+def compute(ws: Workspace, week: str | Week | None = None, use_cache: bool = True,
+            note: Note = _ignore) -> Briefing:
+    """The draft :class:`Briefing` of ``week`` (default: the reporting week), writing nothing:
+    for previews (the web page, its charts).  The suspicious figures go to ``note`` first."""
+    gathered = gather(ws, week, use_cache, note)
+    b = briefing_of(ws, gathered, None, draft_date(gathered.week, today())[0], note)
+    for line in suspicious(gathered, b):
+        note(line)
+    return b
+
+
+def suspicious(gathered: Gathered, b: Briefing) -> list[str]:
+    """Everything that should stop publication until confirmed: amounts probably in the wrong
+    unit (with file and line), 同比 beyond ±500%, a week's funds above a whole year's target."""
+    return gathered.suspicious + suspicious_figures(b)
+
+
+def _relevant_paths(loaded: Loaded, ws: Workspace, week: Week, narrow: bool = False) -> Callable[[str], bool]:
+    """Whether a file is one the briefing of ``week`` may use (same year up to it, or last
+    year); ``narrow``: one whose figures it does use (last year only up to the same week)."""
+    last = week.same_week_last_year() if narrow else week
+
+    def relevant(path: str) -> bool:
+        _, file_week = guess_unit_week(path, ws.config)
+        return (file_week is None or Week(week.year, 1) <= file_week <= week
+                or Week(week.year - 1, 1) <= file_week <= last)
+    return relevant
+
+
+def _errors_by_relevance(loaded: Loaded, ws: Workspace, week: Week) -> tuple[list[Problem], list[Problem]]:
     """Split error lines into those in files the briefing of ``week`` needs (same year up to
     ``week``, and last year for 同比), or whose week cannot be read, and all the others."""
     errors = loaded.errors
-    if not errors or week is None:
+    if not errors:
         return errors, []
     relevant: dict[str, bool] = {p.path: True for p in loaded.unread}  # unread: its week is unknown
+    check = _relevant_paths(loaded, ws, week)
     for path in {p.path for p in errors} - relevant.keys():
-        _, file_week = guess_unit_week(path, ws.config)
-        if file_week is None:
-            relevant[path] = True
-        else:
-            relevant[path] = Week(week.year - 1, 1) <= file_week <= week
+        relevant[path] = check(path)
     return ([p for p in errors if relevant[p.path]], [p for p in errors if not relevant[p.path]])
 
 
+DRAFT_MARK = "征求意见稿"
+
+
 def output_name(b: Briefing, ext: str) -> str:
-    """File name of an edition: ``招商工作简报-2023-W17.md``."""
+    """File name of an edition: ``招商工作简报-2023-W17.md``; a draft's says so
+    (``招商工作简报-2023-W17-征求意见稿.md``), so it cannot be taken for the published one."""
     title = re.sub(r'[\\/:*?"<>|\s]+', "", b.config.title) or "briefing"
-    return f"{title}-{b.week}.{ext}"
+    return f"{title}-{b.week}-{DRAFT_MARK}.{ext}" if b.draft else f"{title}-{b.week}.{ext}"
 
 
 def _markdown(b: Briefing, ws: Workspace, note: Note) -> bytes:
@@ -163,22 +218,58 @@ RENDERERS: dict[str, Callable[[Briefing, Workspace, Note], bytes]] = {
     "md": _markdown, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
 
 
-def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,
+def render(b: Briefing, ws: Workspace, formats: Sequence[str] | None, note: Note) -> list[tuple[str, bytes]]:
+    """Every requested edition of ``b`` in memory (extension, bytes), nothing written yet."""
+    return [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]
+
+
+@dataclass
+class Draft:
+    """What ``briefing build`` made."""
+
+    week: Week
+    files: list[Path]
+    suspicious: list[str]
+    """Lines for the clerk to check first (see :func:`suspicious`)."""
+    date: dt.date
+    date_note: str | None = None
+    """Why the 印发日期 is not today (a draft of a week long past)."""
+    incomplete: bool = False
+    """The week has not ended: the draft is incomplete."""
+
+
+def draft_date(week: Week, day: dt.date) -> tuple[dt.date, str | None]:
+    """The 印发日期 of a draft made on ``day``: ``day``, or for a week that ended more than
+    :data:`LATE_DRAFT_DAYS` days earlier the Monday after it (and a note saying so)."""
+    if (day - week.last_day).days > LATE_DRAFT_DAYS:
+        monday = week.last_day + dt.timedelta(days=1)
+        return monday, (f"{week.text}已过去两周以上，征求意见稿的印发日期用这一周后的周一"
+                        f"（{monday.year}年{monday.month}月{monday.day}日）；需要其他日期请用 --date 指定")
+    return day, None
+
+
+def build(ws: Workspace, week: str | Week | None = None, formats: Sequence[str] | None = None,
           issue: int | None = None, date: dt.date | None = None, use_cache: bool = True,
           note: Note = _ignore) -> list[Path]:
-    """Build the briefing of ``week`` (default: the latest) in ``formats``; return the files written.
+    """Build the draft of ``week`` (default: the reporting week) in ``formats``; return the files.
 
-    ``note`` receives warnings, one line each (see :func:`compute`).
+    ``issue`` renders the editions as that 期号 without publishing or recording anything (for
+    previews and tests; ``briefing publish`` is what assigns numbers).
     """
+    return make_draft(ws, week, formats, date, use_cache, note, issue).files
+
+
+def make_draft(ws: Workspace, week: str | Week | None = None, formats: Sequence[str] | None = None,
+               date: dt.date | None = None, use_cache: bool = True, note: Note = _ignore,
+               issue: int | None = None) -> Draft:
+    """``briefing build``: the draft (征求意见稿) of ``week``; consumes no 期号.  Suspicious
+    figures do not stop it: they are returned for the clerk to see first."""
     with no_gc_pauses():
-        return _build(ws, week, formats, issue, date, use_cache, note)
-
-
-def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
-    tally, week = gather(ws, week, issue, use_cache, note)
-    with reserve(ws.state, week, issue) as number:  # given back if anything below fails
-        b = briefing_of(ws, tally, week, number, date, note)
-        editions = [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
+        gathered = gather(ws, week, use_cache, note)
+        day, date_note = (date, None) if date is not None else draft_date(gathered.week, today())
+        b = briefing_of(ws, gathered, issue, day, note)
+        editions = render(b, ws, formats, note)  # all made before any is written
+        record_build(ws.state, b.week)  # first: a workspace whose records cannot be written gets no files
         written = [write_bytes(ws.output / output_name(b, ext), data, ws.inside) for ext, data in editions]
-    record_build(ws.state, b.week)
-    return written
+    return Draft(gathered.week, written, suspicious(gathered, b), day, date_note,
+                 incomplete=today() <= gathered.week.last_day)

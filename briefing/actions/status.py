@@ -2,6 +2,11 @@
 ``entries/`` (through the cache) and what the ingest log says of them.
 
 It reads the ingest log through :mod:`briefing.mail.log` only; it never starts the mail engine.
+
+A unit is in one of the states of :data:`STATES` (``reported``, ``missing``, ``error``,
+``rejected``, ``quarantined``: the codes a web page can use as ``data-status``).  A submission
+that was rejected or quarantined after the report that stands is shown next to it ("有更正被退回",
+"有报送被隔离", with the reason and when), so a failed correction is never hidden.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 
 from briefing.figures.figures import Contribution, records
 from briefing.fmt import pad, width
-from briefing.mail.log import ACCEPTED, HELD, REJECTED, REPLACED, SUPERSEDED, read_log
+from briefing.mail.log import ACCEPTED, HELD, QUARANTINED, REJECTED, REPLACED, SUPERSEDED, LogRecord, read_log
 from briefing.report.model import Report
 from briefing.report.validate import guess_unit_week
 from briefing.weeks import Week, current_week
@@ -20,7 +25,9 @@ from briefing.workspace.layout import Found, Workspace, entries_folder, find_rep
 from briefing.workspace.loading import load_cached
 from briefing.workspace.numbering import last_build
 
-REPORTED, FAULTY, MISSING, RETURNED = "已报送", "有错误", "未报送", "退回待重报"
+REPORTED, FAULTY, MISSING, RETURNED, HELD_ASIDE = "已报送", "有错误", "未报送", "退回待重报", "报送被隔离"
+STATES = {REPORTED: "reported", MISSING: "missing", FAULTY: "error", RETURNED: "rejected", HELD_ASIDE: "quarantined"}
+"""Each state's code (for a web page's ``data-status``)."""
 
 
 @dataclass
@@ -37,6 +44,11 @@ class UnitStatus:
     errors: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def code(self) -> str:
+        """The state's code: reported, missing, error, rejected or quarantined."""
+        return STATES[self.state]
+
 
 @dataclass
 class WeekStatus:
@@ -51,7 +63,7 @@ class WeekStatus:
     @property
     def missing(self) -> list[str]:
         """Units with no report for the week (not even a faulty one)."""
-        return [u.unit for u in self.units if u.state in (MISSING, RETURNED)]
+        return [u.unit for u in self.units if u.state in (MISSING, RETURNED, HELD_ASIDE)]
 
 
 class _Census:
@@ -105,6 +117,7 @@ def _add_mail(ws: Workspace, week: Week, units: dict[str, UnitStatus]) -> None:
             if any(dt.datetime.fromtimestamp(os.stat(path).st_mtime).astimezone() > built for path in status.files):
                 status.notes.append(late)
     current: dict[str, object] = {}  # unit -> the log record of the version in use
+    refused: dict[str, list[LogRecord]] = {}  # unit -> its rejected and quarantined submissions
     for record in read_log(ws.state):
         if record.kind != "report" or record.week != week.iso or record.unit not in units:
             continue
@@ -118,19 +131,38 @@ def _add_mail(ws: Workspace, week: Week, units: dict[str, UnitStatus]) -> None:
             written = dt.datetime.fromisoformat(record.time)
             if built is not None and written > built and record.outcome != SUPERSEDED and late not in status.notes:
                 status.notes.append(late)
-        elif record.outcome == REJECTED and status.state == MISSING:
-            status.state = RETURNED
-            status.sender = status.sender or record.sender
-            if "邮件报送有错误，已退回" not in status.notes:
-                status.notes.append("邮件报送有错误，已退回")
+        elif record.outcome in (REJECTED, QUARANTINED):
+            refused.setdefault(record.unit, []).append(record)
         elif record.outcome == HELD and status.state == MISSING:
             held = "邮件报送的报告待处理：entries 中有文件名与内容不符的文件挡住了它，见 briefing ingest 的结果"
             if held not in status.notes:
                 status.notes.append(held)
-        # QUARANTINED: someone not listed for the unit wrote in its name; the unit sent nothing.
+    for unit, records in refused.items():
+        _refused(units[unit], records)
     for status in units.values():
         if status.versions > 1:
             status.notes.insert(0, f"共报送{status.versions}版，用最新一版")
+
+
+def _refused(status: UnitStatus, records: list[LogRecord]) -> None:
+    """Rejected and quarantined submissions after the report that stands (all, if none stands)."""
+    stands = status.received
+    later = [r for r in records if stands is None or r.when > stands]
+    if not later:
+        return
+    if status.state == MISSING:
+        status.state = RETURNED if any(r.outcome == REJECTED for r in later) else HELD_ASIDE
+        status.sender = status.sender or later[-1].sender
+    for record in later:
+        when = record.when.astimezone().strftime("%m-%d %H:%M")
+        reason = record.errors[0] if record.errors else ""
+        if status.state in (REPORTED, FAULTY):
+            what = "有更正被退回" if record.outcome == REJECTED else "有报送被隔离"
+        else:
+            what = "邮件报送有错误，已退回" if record.outcome == REJECTED else "邮件报送被隔离（未入库）"
+        note = f"{what}（{when}，{record.sender or '发件人不明'}：{reason}）"
+        if note not in status.notes:
+            status.notes.append(note)
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
@@ -147,13 +179,13 @@ def status_table(status: WeekStatus) -> str:
         rows.append([u.unit, u.state, when, u.sender or "—", "—" if u.records is None else str(u.records),
                      "；".join(notes)])
     widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"{status.week.text}报送情况", _row(header, widths),
+    lines = [f"{status.week.label}报送情况", _row(header, widths),
              _row(["-" * w for w in widths], widths)]
     lines += [_row(r, widths) for r in rows]
-    counts = {state: sum(1 for u in status.units if u.state == state) for state in (REPORTED, FAULTY, MISSING, RETURNED)}
+    counts = {state: sum(1 for u in status.units if u.state == state) for state in STATES}
     lines.append("")
     lines.append(f"应报 {len(status.units)} 个单位：已报送 {counts[REPORTED]}，有错误 {counts[FAULTY]}，"
-                 f"未报送 {counts[MISSING] + counts[RETURNED]}。")
+                 f"未报送 {counts[MISSING] + counts[RETURNED] + counts[HELD_ASIDE]}。")
     for path in status.unknown:
         lines.append(f"无法识别单位或周次的文件：{path}（请运行 briefing validate 查看）")
     if status.unread:

@@ -39,7 +39,7 @@ def render_xlsx(b: Briefing) -> bytes:
     workbook.remove(workbook.active)
     for table in tables(evaluator(b), text=False):
         _sheet(workbook.create_sheet(sheet_name(table.heading)), table)
-    workbook.properties.title = f"{b.config.title}（{b.week}）"
+    workbook.properties.title = f"{b.config.title}（{b.week}，{b.issue_text}）"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

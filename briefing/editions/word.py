@@ -53,7 +53,7 @@ def render_docx(b: Briefing, workspace_templates: Path | None) -> bytes:
 def describe(properties, b: Briefing, now: dt.datetime | None = None) -> None:
     """File properties of the issue: title with 期号, the bureau, the build time, nothing else."""
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    properties.title = f"{b.config.title}（第{b.issue}期）"
+    properties.title = f"{b.config.title}（{b.issue_text}）"
     properties.author = b.config.bureau
     properties.last_modified_by = b.config.bureau
     properties.subject = properties.comments = properties.keywords = properties.category = ""

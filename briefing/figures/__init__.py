@@ -4,4 +4,5 @@
 - :mod:`~briefing.figures.fold`: contributions folded into totals, project rollups, table rows
 - :mod:`~briefing.figures.briefing`: the :class:`Briefing` of a week, from one fold per week
 - :mod:`~briefing.figures.regions`: destination → province
+- :mod:`~briefing.figures.opening`: the config's opening balances as a fold; :mod:`~briefing.figures.checks`: suspicious figures
 """

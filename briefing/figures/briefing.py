@@ -8,6 +8,9 @@ per-industry and per-province rows, targets and ranks, 同比, key signings and 
 stage movements and the merged plans.  Editions only decide how to print it.
 
 The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
+A year with an opening balance (config ``opening``, :mod:`briefing.figures.opening`) starts
+with its fold at the opening's last week; reports for the weeks it covers are not counted
+(:attr:`Tally.covered` names them).
 同比 compares with last year's reports through the same week when they are complete, else with
 the config's baseline, else not at all (:meth:`Tally._last_year`).
 """
@@ -80,7 +83,8 @@ class Briefing:
     week: Week
     year: int
     week_no: int
-    issue: int
+    issue: int | None
+    """期号; ``None`` for a draft."""
     date: dt.date
     week_start: dt.date
     week_end: dt.date
@@ -105,12 +109,24 @@ class Briefing:
     """Sum of the units' annual targets."""
     target_completion: Decimal | None = None
     """Year-to-date funds of the units that have a target, over ``target_total``."""
+    draft: bool = False
+    """A draft (征求意见稿): no 期号, and it says so."""
+    correction: int = 0
+    """A correction of a published issue (1 for the first): the 期号 stays, （更正） is added."""
     comparison: str | None = None
     """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
     去年同期累计数) or ``None`` (no 同比 is printed)."""
     week_funds: dict[Week, Decimal] = field(default_factory=dict)
     """到位资金 of each week that has reports, last year's and this year's through the briefing's
     week (the charts' weekly cumulative line; weeks without reports are absent, not zero)."""
+
+    @property
+    def issue_text(self) -> str:
+        """The 期号 line of the masthead, the same in every edition: ``第6期``,
+        ``第6期（更正）``, or ``第　期（征求意见稿）`` for a draft."""
+        if self.draft or self.issue is None:
+            return "第　期（征求意见稿）"
+        return f"第{self.issue}期（更正）" if self.correction else f"第{self.issue}期"
 
 
 def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
@@ -172,16 +188,34 @@ class Tally:
     for the kept week the caller then supplies the reports of :meth:`missing` (re-read).
     """
 
-    def __init__(self, week: Week | None = None):
+    def __init__(self, week: Week | None = None, config: Config | None = None):
         self.folds: dict[Week, Fold] = {}
         self.keep = week
         self.kept: list[Report | str] = []
         self.kept_week: Week | None = None
+        self.openings: dict[int, Week] = {}
+        """Year → the last week its opening balance covers."""
+        self.covered: list[tuple[str, Week]] = []
+        """Files (and their weeks) left out because an opening balance covers their week."""
+        self.paths: dict[str, Week] = {}
+        """Every file folded in, and its week (what a published issue was made of)."""
+        if config is not None:
+            from briefing.figures.opening import opening_fold
+
+            for year, opening in config.opening.items():
+                through = Week(year, opening.through)
+                self.openings[year] = through
+                self.folds[through] = opening_fold(config, year)
 
     def add(self, c: Contribution, report: Report | None, path: str) -> None:
         """Fold in one report's contribution; ``report`` is the report itself, or ``None`` when
         it came from the cache (then ``path``, its file, is kept to read it again if needed)."""
         week = c.week
+        through = self.openings.get(week.year)
+        if through is not None and week <= through:
+            self.covered.append((path, week))
+            return
+        self.paths[path] = week
         fold = self.folds.get(week)
         if fold is None:
             fold = self.folds[week] = Fold()
@@ -217,7 +251,7 @@ class Tally:
                 result.merge(part)
         return result
 
-    def briefing(self, config: Config, week: Week, issue: int, date: dt.date) -> Briefing:
+    def briefing(self, config: Config, week: Week, issue: int | None, date: dt.date) -> Briefing:
         """Compute every figure of the briefing for ``week``."""
         year, week_no = week.year, week.number
         if self.kept_week != week:
@@ -293,7 +327,12 @@ class Tally:
         for other, part in self.folds.items():
             if other.year == week.year and other <= week:
                 reporting.update(part.units)
+        opening = self.openings.get(week.year - 1)
+        if opening is not None and through < opening.number:
+            return False  # the opening is one sum up to its week: last year through an earlier week is unknown
         for number in range(1, through + 1):
+            if opening is not None and number <= opening.number:
+                continue  # the opening balance stands for every unit's weeks up to it
             part = self.folds.get(Week(week.year - 1, number))
             if part is None or not reporting <= part.units.keys():
                 return False

@@ -133,6 +133,10 @@ class Fold:
             self._project(ProjectRollup(unit, intern(item.key), item, item.funds, week, started), True)
         return self
 
+    def add_rollup(self, rollup: ProjectRollup) -> None:
+        """Combine a project rollup made elsewhere (an opening balance) in, as its own."""
+        self._project(rollup, True)
+
     def _project(self, new: ProjectRollup, owned: bool) -> None:
         """Combine a rollup in: funds add up, the latest week's classification wins.
 

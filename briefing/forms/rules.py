@@ -27,6 +27,7 @@ from briefing.report.fields import (
     MAX_AMOUNT,
     MAX_COUNT,
     MAX_DECIMALS,
+    impossible_date,
     parse_count,
     parse_date,
     parse_flag,
@@ -239,7 +240,8 @@ FILLED = {
     "money.comma": {"value"}, "money.unit": {"unit", "hint"}, "count.unit": {"value", "number"},
     "money.too_large.bare": {"value"}, "money.decimals": {"value"}, "count.huge": {"value"},
     "count.too_large": {"value", "limit"}, "week.future": {"week", "now"},
-    "count.negative": {"value"}, "count.invalid": {"value"}, "date.invalid_day": {"value"},
+    "count.negative": {"value"}, "count.invalid": {"value"}, "date.invalid_day": {"value", "why"},
+    "date.why.month": set(), "date.why.year": set(), "date.why.day": {"year", "month", "last"}, "date.why.zero": set(),
     "date.format": {"value"}, "week.format": {"value"}, "week.year": {"year"}, "week.number": {"year", "week", "last"},
     "flag.invalid": {"value"}, "trip.end_before_start": {"end", "start"}, "trip.one_place": {"value"},
     "project.twice": {"value", "first", "second"}, "choice.empty": {"choices"}, "choice.unknown": {"value", "choices"},
@@ -260,6 +262,10 @@ def catalogue(config: Config) -> dict[str, Any]:
     messages = {key: _parser_template(key) for key in PARSER_PROBES}
     messages["money.unit.foreign"] = _context("money.unit")["hint"]
     messages["money.too_large.check"] = _context("money.too_large")["hint"]
+    messages["date.why.month"] = impossible_date(2023, 13, 1)
+    messages["date.why.year"] = impossible_date(0, 1, 1)
+    messages["date.why.day"] = _template(impossible_date(1999, 4, 31), {"year": "1999", "month": "4", "last": "30"})
+    messages["date.why.zero"] = impossible_date(1999, 4, 0)
     messages["money.too_large.bare"] = _template(_hint(parse_money, "1234567890"), {"value": "1234567890"})
     reporter = _one(config, lambda d: d.update(reporter=None), "named")
     if not reporter.endswith(messages["text.empty"]):

@@ -64,6 +64,16 @@ class Archive:
         self.folder = self.root / ARCHIVE
         self.inside = ws.inside
         self._index: dict[tuple[str, str], set[Path]] | None = None
+        self.created: list[list[str]] = []
+        """Files written since last taken (``[path, sha256]``), for the log (see :meth:`take_changes`)."""
+        self.moves: list[list[str]] = []
+        """Files moved into the history since last taken: ``[history copy, where it was]``."""
+
+    def take_changes(self) -> tuple[list[list[str]], list[list[str]]]:
+        """What was created and moved since the last call (and forget it)."""
+        changes = (self.created, self.moves)
+        self.created, self.moves = [], []
+        return changes
 
     # ---------------------------------------------------------- names
 
@@ -92,6 +102,7 @@ class Archive:
         """Write ``data`` unless the file already holds it (every kept name is content-derived)."""
         if not path.exists():
             write_bytes(path, data, self.inside)
+            self.created.append([self.rel(path), hashlib.sha256(data).hexdigest()])
         return path
 
     # ---------------------------------------------------------- what entries holds
@@ -120,7 +131,13 @@ class Archive:
     def store(self, unit: str, week: str, data: bytes) -> Path:
         """Write the current report of ``unit``'s ``week``."""
         entry = self.entry_path(unit, week)
+        try:
+            same = entry.read_bytes() == data
+        except OSError:
+            same = False
         write_bytes(entry, data, self.inside)
+        if not same:
+            self.created.append([self.rel(entry), hashlib.sha256(data).hexdigest()])
         self.entries_of(unit, week)
         self._index[(unit, week)] = {entry}
         return entry
@@ -152,6 +169,10 @@ class Archive:
             when = known(old_digest) or dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
             target = self.keep(self.history_path(unit, week, old_digest, when), old)
             moved.append(self.rel(target))
+            if path != entry:
+                self.moves.append([self.rel(target), self.rel(path)])
+            else:  # the new report is written over it (see store): undo puts it back
+                self.moves.append([self.rel(target), self.rel(entry)])
             if path != entry:
                 try:
                     path.unlink()

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
@@ -128,6 +129,8 @@ class Ingest:
             unit: {parseaddr(address)[1].strip().lower() for address in addresses}
             for unit, addresses in self.config.senders.items()}
         self.result = IngestResult()
+        self.run = f"{now().strftime('%Y%m%d-%H%M%S')}-{os.urandom(4).hex()}"
+        """This run's id in the log (see :mod:`briefing.mail.undo`)."""
         if not any(self.senders.values()):
             self.result.warnings.append(
                 "briefing.yaml 中没有配置 senders（各单位允许报送的邮箱），本次不检查发件人：任何人发来的报告都会入库")
@@ -179,6 +182,10 @@ class Ingest:
 
     def _append(self, records: Sequence[LogRecord]) -> None:
         if records:
+            for record in records:
+                record.run = self.run
+            created, moves = self.archive.take_changes()
+            records[0].created, records[0].moves = records[0].created + created, records[0].moves + moves
             append_log(self.state, records)
             for record in records:
                 self._index(record)

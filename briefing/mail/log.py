@@ -5,6 +5,12 @@ A line is a :class:`LogRecord`: one report attachment of a message (``report``),
 a whole (``message``: unreadable, a duplicate, without a report), a receipt (``receipt``), or
 the brackets around parsing a message (``reading``: ``started`` then ``read``).  Lines that
 are not complete JSON (a crash while writing) are skipped when read.
+
+Each line carries the id of the ``briefing ingest`` run that wrote it (``run``), and what that
+run created (``created``: path and SHA-256) and moved (``moves``: from entries into the
+history), so a run can be undone exactly (:mod:`briefing.mail.undo`).  An undone run stays in
+the log, followed by an ``undo`` line naming it; :func:`read_log` then leaves out the run's
+lines and the ``undo`` line, so every reader ignores the run.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ DUPLICATE = "duplicate"
 EMPTY = "empty"
 HELD = "held"
 INTERRUPTED = "interrupted"
+UNDO = "undo"
+"""The ``kind`` of the line saying a run was undone (its ``run`` names it)."""
 SENT = "sent"
 FAILED = "failed"
 READING = "reading"
@@ -118,6 +126,12 @@ class LogRecord:
     """Receipts: the address it was sent to."""
     vouched: bool = False
     """The clerk vouched for the message (``--vouch``)."""
+    run: str = ""
+    """The ``briefing ingest`` run that wrote the line."""
+    created: list[list[str]] = field(default_factory=list)
+    """Files this line's work created: ``[path, sha256]`` (relative to the workspace root)."""
+    moves: list[list[str]] = field(default_factory=list)
+    """Files this line's work moved: ``[to, from]`` (history copy, the entries file it was)."""
 
     @property
     def when(self) -> dt.datetime:
@@ -155,7 +169,7 @@ def parse_time(text: str | None) -> dt.datetime | None:
 
 def read_log(state: str | os.PathLike, reading: bool = False) -> list[LogRecord]:
     """Every record of the ingest log in ``state`` (the workspace's ``.briefing``), oldest first;
-    the ``reading`` lines only when asked for.
+    the ``reading`` lines only when asked for.  Runs that were undone are left out.
 
     Lines that are not complete JSON (a crash while writing) are skipped.
     """
@@ -174,7 +188,8 @@ def read_log(state: str | os.PathLike, reading: bool = False) -> list[LogRecord]
             continue
         if reading or record.kind != READING:
             records.append(record)
-    return records
+    undone = {record.run for record in records if record.kind == UNDO}
+    return [record for record in records if record.kind != UNDO and not (record.run and record.run in undone)]
 
 
 def append_log(state: Path, records: Sequence[LogRecord]) -> None:

@@ -1,7 +1,10 @@
 """The bureau's ``briefing.yaml``: units and their other names, industries, targets, the
-last-year baseline, the distribution list, the charts the editions carry, who may report by
-e-mail, mail servers; and
-:func:`load_config`, which reads and checks it, listing every problem at its line and column.
+last-year baseline, opening balances, the distribution list, the charts the editions carry, who
+may report by e-mail, mail servers, the weekday "this week" switches on; and :func:`load_config`,
+which reads and checks it, listing every problem at its line and column.
+
+Checks across sections (a unit named in ``targets`` must be in ``units``, …) are not a pydantic
+model validator, which stops at the first problem: :func:`cross_checks` lists every one.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from typing import Annotated, Any, ClassVar, Optional
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, Problem
 from briefing.report.fields import (Count, Flag, Model, Money, OptText, Port, Size, Text, TextList, fail,
                                     parse_flag, whole_number)
 from briefing.report.hints import choice_hint
-from briefing.report.load import read_file
+from briefing.report.load import locate, read_file
 from briefing.report.messages import problems_from_errors
+from briefing.report.opening import ORIGINS, OpeningYear
+from briefing.weeks import DEFAULT_SWITCH_DAY, parse_weekday
 
 
 class UnitSpec(Model):
@@ -30,6 +35,13 @@ class UnitSpec(Model):
     """单位名称，简报中使用。例如：木垒县"""
     aliases: TextList = Field(default_factory=list)
     """别称，报告里写别称也算本单位。例如：木垒哈萨克自治县"""
+
+
+def _weekday(value: Any) -> int:
+    try:
+        return parse_weekday(value)
+    except ValueError as error:
+        raise fail(str(error)) from None
 
 
 def _week_number(value: Any) -> int:
@@ -229,6 +241,10 @@ class Config(Model):
     """各单位允许报送的邮箱地址"""
     mail: MailSettings = MailSettings()
     """邮件报送设置（见 docs/邮件报送.md）"""
+    opening: dict[int, OpeningYear] = {}
+    """期初数：年中开始使用时，各单位今年截至某周的累计数（见 docs/配置说明.md）"""
+    switch_day: Annotated[int, BeforeValidator(_weekday)] = DEFAULT_SWITCH_DAY
+    """从星期几起，“本周”指刚结束的这一周（各单位报送的那一周）。例如：周五"""
 
     @field_validator("senders")
     @classmethod
@@ -248,28 +264,6 @@ class Config(Model):
         if isinstance(value, list):
             return [{"name": item} if isinstance(item, str) else item for item in value]
         return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "Config":
-        names = [unit.name for unit in self.units]
-        seen: set[str] = set()
-        for index, unit in enumerate(self.units):
-            for name in (unit.name, *unit.aliases):
-                if name in seen:
-                    raise PydanticCustomError("briefing", "单位名称或别称“{value}”重复出现",
-                                              {"value": name, "at": ("units", index)})
-                seen.add(name)
-        for section in ("targets", "senders"):
-            table = getattr(self, section)
-            for year_or_unit, rows in table.items():
-                units = rows if section == "targets" else {year_or_unit: None}
-                for unit in units:
-                    if unit not in names:
-                        at = (section, year_or_unit, unit) if section == "targets" else (section, unit)
-                        raise PydanticCustomError(
-                            "briefing", "“{value}”不是 units 中的单位{hint}",
-                            {"value": unit, "hint": choice_hint(unit, names), "at": at})
-        return self
 
     @property
     def internal_label(self) -> str:
@@ -295,13 +289,58 @@ class Config(Model):
         return self._unit_lookup.get(name)
 
 
+Located = tuple[tuple, str, bool]
+"""A problem found after validation: where (a path of keys), the Chinese message, and whether
+it points at the key (a unit name used as a key) rather than its value."""
+
+
+def cross_checks(config: Config) -> list[Located]:
+    """Every problem across sections: repeated unit names, units in ``targets``, ``senders``
+    and ``opening`` that are not in ``units``, and what an opening lists (industries, origins)."""
+    names = config.unit_names
+    found: list[Located] = []
+    seen: set[str] = set()
+    for index, unit in enumerate(config.units):
+        for name in (unit.name, *unit.aliases):
+            if name in seen:
+                found.append((("units", index), f"单位名称或别称“{name}”重复出现", False))
+            seen.add(name)
+
+    def unit_known(unit: str, at: tuple) -> None:
+        if unit not in names:
+            found.append((at, f"“{unit}”不是 units 中的单位{choice_hint(unit, names)}", True))
+
+    for year, rows in config.targets.items():
+        for unit in rows:
+            unit_known(unit, ("targets", year, unit))
+    for unit in config.senders:
+        unit_known(unit, ("senders", unit))
+    origins = {*ORIGINS, config.external_label, config.internal_label}
+    for year, opening in config.opening.items():
+        for unit, figures in opening.units.items():
+            unit_known(unit, ("opening", year, "units", unit))
+            where = ("opening", year, "units", unit)
+            for index, project in enumerate(figures.projects):
+                if project.origin not in origins:
+                    found.append(((*where, "projects", index, "origin"),
+                                  f"origin 应为 {config.external_label} 或 {config.internal_label}，实际是“{project.origin}”", False))
+                if project.industry is not None and project.industry not in config.industries:
+                    found.append(((*where, "projects", index, "industry"), f"“{project.industry}”不是配置中的产业链"
+                                  f"{choice_hint(project.industry, config.industries)}", False))
+            for industry in figures.by_industry:
+                if industry not in config.industries:
+                    found.append(((*where, "by_industry", industry),
+                                  f"“{industry}”不是配置中的产业链{choice_hint(industry, config.industries)}", True))
+    return found
+
+
 def load_config(path: str | os.PathLike) -> Config:
     """Read and validate ``briefing.yaml``; raise one :class:`BriefingError` listing every problem."""
     path = Path(path)
     if not path.is_file():
         raise BriefingError(f"找不到简报配置文件 {path}。请在工作目录中运行，或用 --config 指定 briefing.yaml 的位置；"
                             "新建工作目录可运行 briefing init 目录名", exit_code=2)
-    doc = read_file(path)
+    doc = read_file(path, config=True)
     doc.problems = [p._replace(message="配置文件是空的。可以运行 briefing init 新建一个带注释的配置文件，照着修改")
                     if p.message.startswith("文件是空的") else p for p in doc.problems]
     config = None
@@ -310,6 +349,13 @@ def load_config(path: str | os.PathLike) -> Config:
             config = Config.model_validate(doc.data)
         except ValidationError as error:
             doc.problems.extend(problems_from_errors(Config, error.errors(), doc))
+    if config is not None:
+        for at, message, at_key in cross_checks(config):
+            line, col = locate(doc.root, at, at_key=at_key)
+            doc.problems.append(Problem(doc.path, line, col, message))
+        doc.problems.sort()
+        if doc.problems:
+            config = None
     if config is None:
         raise BriefingError(f"简报配置文件 {path} 有误，请按提示修改", doc.problems)
     return config

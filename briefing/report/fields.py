@@ -255,6 +255,16 @@ _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def impossible_date(year: int, month: int, day: int) -> str:
+    """Which part of a date that does not exist is wrong, in Chinese (``月份应为 1～12``)."""
+    if not 1 <= month <= 12:
+        return "月份应为 1～12"
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return "年份不对"
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day if year < dt.MAXYEAR or month < 12 else 31
+    return f"{year}年{month}月只有 {last} 天，日应为 1～{last}" if day > 0 else "日应从 1 开始"
+
+
 def parse_date(value: Any) -> dt.date:
     """A date such as 2023-04-17 (also 2023/4/17 or 2023年4月17日)."""
     if type(value) is str and _ISO_DATE.fullmatch(value):
@@ -273,7 +283,8 @@ def parse_date(value: Any) -> dt.date:
         try:
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
-            raise fail("“{value}”不是有效日期（月份或日期超出范围）", value=str(value)) from None
+            raise fail("“{value}”不是有效日期：{why}", value=str(value),
+                       why=impossible_date(*(int(part) for part in match.groups()))) from None
     raise fail("日期应写成 2023-04-17 的形式，实际是“{value}”", value=str(value))
 
 

@@ -145,22 +145,28 @@ _FULLWIDTH_COLON = re.compile(r"^[ \t\u3000]*(?:-[ \t\u3000]*)?([A-Za-z_][A-Za-z
 _NO_SPACE = re.compile(rf"^[ ]*(?:-[ ]+)?({_KEY_ALT}):(?=[^ \t\r\n/])", re.M)
 _BAD_INDENT = re.compile(r"^[ ]*([\t\u3000\u00a0])", re.M)
 _DASH_NO_SPACE = re.compile(r"^[ ]*(-)(?=[^\s\-0-9.])", re.M)
+# In the config, keys are also Chinese (unit names under targets, 报/送/发): "昌吉市：120".
+_FULLWIDTH_COLON_ANY_KEY = re.compile(r"^[ \t\u3000]*([^\s:：#\-\[\]{}'\"][^\s:：#\[\]{}'\"]{0,30})[ \t\u3000]*(：)", re.M)
+PROSE_LISTS = ("报", "送", "发")
+"""Config keys whose list items are names written with 公文 punctuation: a Chinese comma or
+顿号 there is part of a name ("[省商务厅，市政府办公室]" is one name), not a separator typed wrong."""
 
 
 MAX_HINTS = 20
 """Hints shown per file; the rest are counted in one line (a hostile file can have 300,000)."""
 
 
-def lexical_hints(text: str) -> list[tuple[int, int, str]]:
+def lexical_hints(text: str, config: bool = False) -> list[tuple[int, int, str]]:
     """Find the typing mistakes clerks make that YAML reports badly or not at all.
 
+    ``config``: the text is ``briefing.yaml`` (Chinese keys; 报尾 names keep their commas).
     Returns ``(line, col, message)`` triples, 1-based: the first :data:`MAX_HINTS`, then one
     line counting the others.  Linear in the text: positions come from one table of line starts.
     """
     hints = []
     where = _Positions(text)
     if "：" in text:
-        for m in _FULLWIDTH_COLON.finditer(text):
+        for m in (_FULLWIDTH_COLON_ANY_KEY if config else _FULLWIDTH_COLON).finditer(text):
             hints.append((*where(m.start(2)),
                           f"“{quotable(m.group(1))}”后面是中文冒号“：”，请改成英文冒号“:”，并在冒号后空一格"))
     if "\t" in text or "\u3000" in text or "\u00a0" in text:
@@ -174,6 +180,8 @@ def lexical_hints(text: str) -> list[tuple[int, int, str]]:
     if "[" in text and "，" in text:
         for number, line in enumerate(text.split("\n"), 1):  # per line: linear even for hostile input
             opening = line.find("[")
+            if config and line.strip().split(":", 1)[0].strip() in PROSE_LISTS:
+                continue
             comma = line.find("，", opening + 1) if opening >= 0 else -1
             if comma >= 0 and "]" not in line[opening:comma]:
                 hints.append((number, comma + 1,
@@ -322,14 +330,15 @@ def _key_line(mapping: Any, key: str) -> int:
 # ---------------------------------------------------------------- public API
 
 
-def parse_bytes(raw: bytes, path: str) -> Document:
-    """Load one YAML file's bytes into a :class:`Document`; never raises for bad content."""
+def parse_bytes(raw: bytes, path: str, config: bool = False) -> Document:
+    """Load one YAML file's bytes into a :class:`Document`; never raises for bad content.
+    ``config``: it is ``briefing.yaml`` (see :func:`lexical_hints`)."""
     doc = Document(path=path)
     try:
         if len(raw) > _MAX_BYTES:
             raise _Stop(1, 1, f"文件过大（{len(raw) // 1024} KB），一份周报不应超过 {_MAX_BYTES // 1024 // 1024} MB")
         text = _CONTROLS.sub("", decode(raw))  # e.g. Word's vertical tab pasted into a value
-        hints = lexical_hints(text)
+        hints = lexical_hints(text, config)
         for line, col, message in hints:
             doc.problem(line, col, message)
         try:
@@ -356,7 +365,7 @@ def parse_bytes(raw: bytes, path: str) -> Document:
     return doc
 
 
-def read_file(path: str | Path, shown_as: str | None = None) -> Document:
+def read_file(path: str | Path, shown_as: str | None = None, config: bool = False) -> Document:
     """Read and load a YAML file; unreadable files become a problem, not an exception."""
     shown = shown_as if shown_as is not None else str(path)
     try:
@@ -365,7 +374,7 @@ def read_file(path: str | Path, shown_as: str | None = None) -> Document:
         doc = Document(path=shown)
         doc.problem(1, 1, f"无法读取文件：{os_reason(error)}")
         return doc
-    return parse_bytes(raw, shown)
+    return parse_bytes(raw, shown, config)
 
 
 def locate(root: Any, loc: tuple, at_key: bool = False) -> tuple[int, int]:

@@ -76,10 +76,19 @@ def _plausibility(report: Report, doc: Document) -> None:
         warn(("week",), f"报告里的日期都不在 {report.week} 前后两周内，周次是否写错？（报告按所写周次统计）")
 
 
+_UNIT_HINT = "金额的单位是亿元：如果是万元"
+
+
 def _large(what: str, amount, scope: str) -> str:
     text = format(amount.normalize(), "f")  # below MAX_AMOUNT: 25000 was probably typed in 万元
-    return (f"{what}{text}亿元，{scope}这么多很少见。金额的单位是亿元：如果是万元，请写成“{text}万元”；"
+    return (f"{what}{text}亿元，{scope}这么多很少见。{_UNIT_HINT}，请写成“{text}万元”；"
             "核对无误可忽略此提示")
+
+
+def is_suspicious(problem: Problem) -> bool:
+    """Whether a warning says an amount was probably typed in the wrong unit (such warnings
+    stop ``briefing publish`` until the clerk confirms them)."""
+    return not problem.is_error and _UNIT_HINT in problem.message
 
 
 def _is_blank(value: object) -> bool:

@@ -3,6 +3,6 @@
 - :mod:`~briefing.workspace.layout`: where things are; :func:`~briefing.workspace.layout.find_reports`
 - :mod:`~briefing.workspace.loading`: every report validated and handed to a sink
 - :mod:`~briefing.workspace.cache`: contributions of unchanged files, authenticated
-- :mod:`~briefing.workspace.numbering`: 期号 per week, and when each week was built
+- :mod:`~briefing.workspace.publications`: the published issues (期号, what went out); :mod:`~briefing.workspace.numbering`: when each week's draft was built
 - :mod:`~briefing.workspace.files`, :mod:`~briefing.workspace.lock`: writes, record reads, the lock
 """

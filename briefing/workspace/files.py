@@ -81,19 +81,8 @@ def write_bytes(path: str | os.PathLike, data: bytes, inside: Sequence[str] = ()
     (:func:`confine`); a link at ``path`` itself is replaced, never written through.
     """
     path = Path(path)
-    confine(path.parent, inside)
+    tmp = stage(path, data, inside)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        confine(path.parent, inside)  # made through a link swapped in meanwhile?
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise folder_problem(path.parent, error) from None
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except IsADirectoryError:
         _discard(tmp)
@@ -107,6 +96,30 @@ def write_bytes(path: str | os.PathLike, data: bytes, inside: Sequence[str] = ()
     return path
 
 
+def stage(path: str | os.PathLike, data: bytes, inside: Sequence[str] = ()) -> str:
+    """Write ``data`` to a new temporary file in ``path``'s folder (made if missing) and return
+    its name, ready to be moved into place with ``os.replace``; nothing is left on failure.
+    With ``inside``, the folder must be inside the workspace (:func:`confine`)."""
+    path = Path(path)
+    confine(path.parent, inside)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        confine(path.parent, inside)  # made through a link swapped in meanwhile?
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise folder_problem(path.parent, error) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file follows the umask
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        _discard(tmp)
+        raise BriefingError(f"无法写入 {path}：{reason(error)}") from None
+    return tmp
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -116,6 +129,11 @@ def _umask() -> int:
 def write_text(path: str | os.PathLike, text: str, inside: Sequence[str] = ()) -> Path:
     """:func:`write_bytes` for UTF-8 text."""
     return write_bytes(path, text.encode("utf-8"), inside)
+
+
+def discard(tmp: str) -> None:
+    """Remove a temporary file, if it is still there."""
+    _discard(tmp)
 
 
 def _discard(tmp: str) -> None:

@@ -106,7 +106,15 @@ var BriefingRules = function (MSG, limits) {
     var match = DATE.exec(nfkc(text));
     if (!match) return bad("date.format", { value: text }, text);
     var iso = isoDate(+match[1], +match[2], +match[3]);
-    return iso ? { value: iso, date: iso } : bad("date.invalid_day", { value: text }, text);
+    return iso ? { value: iso, date: iso } : bad("date.invalid_day", { value: text, why: whyNoDate(+match[1], +match[2], +match[3]) }, text);
+  }
+
+  function whyNoDate(y, m, d) {  // fields.impossible_date: which part of the date is wrong
+    if (m < 1 || m > 12) return MSG["date.why.month"];
+    if (y < 1 || y > 9999) return MSG["date.why.year"];
+    if (d < 1) return MSG["date.why.zero"];
+    var last = m === 2 ? (isoDate(y, 2, 29) ? 29 : 28) : new Date(Date.UTC(2000, m, 0)).getUTCDate();
+    return fmt(MSG["date.why.day"], { year: y, month: m, last: last });
   }
 
   function isoWeeks(year) {  // 53 when the year starts on a Thursday, or on a Wednesday in a leap year
