@@ -86,6 +86,8 @@ def gather(ws: Workspace, week: str | None, issue: int | None, use_cache: bool, 
     for problem in loaded.problems:
         if not problem.is_error:
             note(str(problem))
+    for problem in tally.problems(ws.config):  # repeats, stages moving back, probable duplicates
+        note(str(problem))
     if elsewhere:
         note("以下文件有错误，但不是本期简报用到的周次，本次没有读入，请另行修改：")
         for problem in elsewhere:
