@@ -105,7 +105,8 @@ class Identities:
     def union(self, a: Node, b: Node) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)  # deterministic root
+            low, high = sorted((ra, rb), key=repr)  # deterministic root (parts may be None)
+            self.parent[high] = low
 
     def register(self, unit: str, key: str, codes: Iterable[str | None]) -> Node:
         """Join an item's node ``("n", unit, key)`` to its codes and to the pairs naming it."""

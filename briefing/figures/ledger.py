@@ -171,6 +171,21 @@ class Alert(NamedTuple):
     """Weeks since signing (overdue) or since the last report (stale)."""
 
     @property
+    def name(self) -> str:
+        return self.history.label
+
+    @property
+    def unit(self) -> str:
+        return self.history.unit
+
+    @property
+    def since(self) -> str:
+        """The week signed (overdue) or last reported (stale), as text."""
+        if self.kind == "overdue" and self.history.signing is not None:
+            return str(self.history.signing.week)
+        return str(self.history.last_week())
+
+    @property
     def text(self) -> str:
         if self.kind == "overdue":
             return f"重点项目签约{self.weeks}周仍未开工"
