@@ -6,7 +6,8 @@ Prints, for a synthetic workspace of units × weeks (the year-end briefing reads
   only parsing the same files with ``yaml.CSafeLoader``;
 * warm rebuild / parse floor (target ≤ 0.25): the same build again, nothing changed;
 * ``briefing --help`` / ``python -c "import click"`` (target ≤ 1.5);
-* peak RSS of the cold build / of the parse floor (target ≤ 4).
+* peak RSS of the cold build / of the parse floor (target ≤ 4);
+* warm ``briefing ledger`` / warm rebuild (target < 2): the ledger from the same cached contributions.
 
 Each measurement is a fresh process; times are the best of ``--repeat`` runs.
 """
@@ -79,6 +80,9 @@ def main() -> None:
     cold_time, cold_rss = best(build, args.repeat, before=clear_cache)
     measure(build)  # make sure the cache is in place
     warm_time, _ = best(build, args.repeat)
+    ledger = [briefing, "ledger", "--config", str(root / "briefing.yaml"), "-o", str(output / "ledger.xlsx")]
+    measure(ledger)
+    ledger_time, _ = best(ledger, args.repeat)
     click_time, _ = best([sys.executable, "-c", "import click"], max(5, args.repeat))
     help_time, _ = best([briefing, "--help"], max(5, args.repeat))
 
@@ -86,12 +90,14 @@ def main() -> None:
     print(f"parse floor (CSafeLoader)   {floor_time:7.2f} s   peak RSS {floor_rss / 1024:7.1f} MiB")
     print(f"cold build                  {cold_time:7.2f} s   peak RSS {cold_rss / 1024:7.1f} MiB")
     print(f"warm rebuild                {warm_time:7.2f} s")
+    print(f"warm ledger (xlsx)          {ledger_time:7.2f} s")
     print(f"import click / --help       {click_time:7.3f} s / {help_time:.3f} s")
     print()
     print(f"cold build / parse     = {cold_time / floor_time:5.2f}   (target ≤ 1.5)")
     print(f"warm rebuild / parse   = {warm_time / floor_time:5.2f}   (target ≤ 0.25)")
     print(f"--help / import click  = {help_time / click_time:5.2f}   (target ≤ 1.5)")
     print(f"cold RSS / parse RSS   = {cold_rss / floor_rss:5.2f}   (target ≤ 4)")
+    print(f"warm ledger / rebuild  = {ledger_time / warm_time:5.2f}   (target < 2)")
     if not args.workspace:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -263,3 +263,14 @@ def b_ledger(reports, config):
     for r in reports:
         ledger.add(contribution(r), r, "")
     return ledger.settle(config.same_project, config.unit_names)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_ledger(tmp_path):
+    config = workspace(tmp_path, {"2023-W01/A.yaml": report("A县", "2023-W01", projects=[
+        project('"=HYPERLINK(\\"http://x\\",\\"点我\\")"', "开工", "1.005")])})
+    out = tmp_path / "台账.xlsx"
+    result = CliRunner().invoke(cli, ["ledger", "--config", str(config), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    row = list(openpyxl.load_workbook(out).active.iter_rows(min_row=3))[0]
+    assert row[1].value == '=HYPERLINK("http://x","点我")' and row[1].data_type == "s"
+    assert row[13].value == 1.005 and row[13].number_format == "0.00"   # exact amount, shown with two decimals

@@ -1,5 +1,6 @@
 """What the clerk does, as library calls for the command line (and later the web page).
 
 - :mod:`~briefing.actions.build`, :mod:`~briefing.actions.check` (validate), :mod:`~briefing.actions.status`,
-  :mod:`~briefing.actions.remind`, :mod:`~briefing.actions.scaffold` (init), :mod:`~briefing.actions.ingest`
+  :mod:`~briefing.actions.remind`, :mod:`~briefing.actions.scaffold` (init), :mod:`~briefing.actions.ingest`,
+  :mod:`~briefing.actions.ledger` (ledger, project, trips)
 """

@@ -4,4 +4,5 @@
 - :mod:`~briefing.editions.jinja`: the one Jinja environment, its filters, where templates are found
 - :mod:`~briefing.editions.markdown`, :mod:`~briefing.editions.word`, :mod:`~briefing.editions.excel`,
   :mod:`~briefing.editions.pdf` (with :mod:`~briefing.editions.pdffonts`): one module per format
+- :mod:`~briefing.editions.ledger_xlsx`: the project ledger (xlsx, md) and the 外出招商情况上报表 workbooks
 """

@@ -78,32 +78,48 @@ def trips_xlsx(rows: Sequence[TripRow], title: str) -> bytes:
 
 
 def workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
-    """One sheet: ``title`` in A1, the header row, the rows (money two decimals, text as text)."""
+    """One sheet: ``title`` in A1, the header row, the rows (money two decimals, text as text).
+
+    Written in openpyxl's write-only mode: a year's ledger has tens of thousands of cells."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sheet1"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for values in rows:
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "0.00"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
     for index, header in enumerate(headers, 1):
         widest = max([fmt.width(header)] + [fmt.width(str(r[index - 1])) for r in rows if r[index - 1] is not None])
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(40, widest + 2))
     sheet.freeze_panes = "A3"
+    heading = WriteOnlyCell(sheet, title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, header)
+        cell.font, cell.alignment = bold, centred
+        head.append(cell)
+    sheet.append(head)
+    for values in rows:
+        sheet.append([_cell_of(sheet, value) for value in values])
     book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_of(sheet, value: Any) -> Any:
+    """Money with two decimals shown; text from reports stays text even when it starts with "="."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "0.00"
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value

@@ -4,4 +4,7 @@
 - :mod:`~briefing.figures.fold`: contributions folded into totals, project rollups, table rows
 - :mod:`~briefing.figures.briefing`: the :class:`Briefing` of a week, from one fold per week
 - :mod:`~briefing.figures.regions`: destination → province
+- :mod:`~briefing.figures.identity`, :mod:`~briefing.figures.ledger`, :mod:`~briefing.figures.duplicates`,
+  :mod:`~briefing.figures.ledger_table`: the project ledger (one identity per project, counted once, duplicates)
+- :mod:`~briefing.figures.trips`: the 外出招商情况上报表 rows
 """

@@ -108,9 +108,9 @@ class Signing(Model):
     key: Flag = False
     """是否重点签约项目（计入履约率）：true 或 false。例如：true"""
     code: OptText = None
-    """项目编码（市、省平台分配的编码，可不填）；填了就按编码认定同一项目。例如：CJ2023-0158"""
+    """项目编码。市、省平台分配的编码；填了就按编码认定同一项目（各周、各单位都一样）。例如：CJ2023-0158"""
     increase: Flag = False
-    """是否增资：已签约项目追加投资时填 true，总投资只填追加的金额。例如：false"""
+    """是否增资。已签约项目追加投资时填 true，这时总投资只填追加的金额，不再算一个新签约项目。例如：false"""
 
     @field_validator("industry")
     @classmethod
@@ -141,7 +141,7 @@ class Project(Model):
     industry: OptText = None
     """所属产业链（可不填），须为简报配置里的产业链之一。例如：新能源"""
     code: OptText = None
-    """项目编码（市、省平台分配的编码，可不填）；填了就按编码认定同一项目。例如：CJ2023-0158"""
+    """项目编码。市、省平台分配的编码；填了就按编码认定同一项目（各周、各单位都一样）。例如：CJ2023-0158"""
     note: OptText = None
     """备注。例如：主体厂房封顶"""
 
