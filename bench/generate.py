@@ -1,7 +1,9 @@
 """Generate a synthetic workspace: ``python bench/generate.py DIR --units 300 --weeks 52``.
 
 Reports look like real ones (trips, signings, projects with funds in 亿元 and 万元), so parsing
-and validation costs are realistic.  Deterministic for a given seed.
+and validation costs are realistic: each signing is a new project, each unit's projects have
+their own names and investors, and stages only move forward, so the project ledger finds no
+repeats or duplicates (as in a clean real workspace).  Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 from pathlib import Path
 
 INDUSTRIES = ["新能源", "新材料", "硅基新材料", "装备制造", "现代服务业", "粮油", "优质畜产品", "绿色矿业"]
+STAGES = ["签约", "开工", "投产"]
 PLACES = ["北京市", "上海市", "广东省深圳市", "江苏省苏州市", "浙江省杭州市", "山东省青岛市", "四川省成都市"]
 
 
@@ -33,15 +36,16 @@ def report_text(rng: random.Random, unit: str, year: int, week: int) -> str:
                       f"    end: {monday + dt.timedelta(days=2)}", "    destinations:",
                       f"      - {rng.choice(PLACES)}", "    companies: [某某集团, 某某股份有限公司]",
                       f"    negotiated: {rng.randint(0, 9)}", "    summary: 与企业深入洽谈，达成初步合作意向"]
-    if rng.random() < 0.4:
-        lines += ["signings:", f"  - project: 项目{rng.randint(1, 40)}", "    investor: 某某公司",
+    if rng.random() < 0.4:  # a new project each time, as real signings are (repeats would be warnings)
+        lines += ["signings:", f"  - project: {unit}第{week}周签约项目", f"    investor: {unit}签约方{week}有限公司",
                   f"    industry: {rng.choice(INDUSTRIES)}", f"    investment: {rng.randint(1, 5000) / 100}",
                   f"    date: {monday + dt.timedelta(days=1)}", f"    key: {'true' if rng.random() < 0.3 else 'false'}"]
     lines.append("projects:")
     for n in rng.sample(range(1, 12), 3):
         funds = f'"{rng.randint(0, 50000)}万元"' if rng.random() < 0.3 else f"{rng.randint(0, 800) / 100}"
-        lines += [f"  - project: 落实项目{n}", "    investor: 某某公司", f"    kind: {rng.choice(['新建', '续建'])}",
-                  f"    origin: {rng.choice(['区外', '区内'])}", f"    stage: {rng.choice(['签约', '开工', '投产'])}",
+        stage = STAGES[min(2, (week + n) // 18)]  # a project's stage only moves forward over the year
+        lines += [f"  - project: {unit}落实项目{n}", f"    investor: {unit}投资方{n}有限公司",
+                  f"    kind: {rng.choice(['新建', '续建'])}", f"    origin: {rng.choice(['区外', '区内'])}", f"    stage: {stage}",
                   f"    funds: {funds}", f"    industry: {rng.choice(INDUSTRIES)}"]
     lines += ["highlights:", "  - 建立项目专班推进机制", "plans:", "  - 持续跟进对接企业"]
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ Prints, for a synthetic workspace of units × weeks (the year-end briefing reads
 * ``briefing serve``: the warm status page (``/``) and the warm preview (``/preview``) / the cold
   build (target ≤ 0.25 each): the server is started once, each page is asked for once to warm
   it, then timed over HTTP.
+* warm ``briefing ledger`` / warm rebuild (target < 2): the ledger from the same cached contributions.
 
 Each measurement is a fresh process; times are the best of ``--repeat`` runs.
 """
@@ -119,6 +120,9 @@ def main() -> None:
     cold_time, cold_rss = best(build, args.repeat, before=clear_cache)
     measure(build)  # make sure the cache is in place
     warm_time, _ = best(build, args.repeat)
+    ledger = [briefing, "ledger", "--config", str(root / "briefing.yaml"), "-o", str(output / "ledger.xlsx")]
+    measure(ledger)
+    ledger_time, _ = best(ledger, args.repeat)
     click_time, _ = best([sys.executable, "-c", "import click"], max(5, args.repeat))
     help_time, _ = best([briefing, "--help"], max(5, args.repeat))
     pages = serve_times(briefing, root / "briefing.yaml", args.repeat)
@@ -127,6 +131,7 @@ def main() -> None:
     print(f"parse floor (CSafeLoader)   {floor_time:7.2f} s   peak RSS {floor_rss / 1024:7.1f} MiB")
     print(f"cold build                  {cold_time:7.2f} s   peak RSS {cold_rss / 1024:7.1f} MiB")
     print(f"warm rebuild                {warm_time:7.2f} s")
+    print(f"warm ledger (xlsx)          {ledger_time:7.2f} s")
     print(f"import click / --help       {click_time:7.3f} s / {help_time:.3f} s")
     print(f"serve: warm status page     {pages['/']:7.2f} s")
     print(f"serve: warm preview         {pages['/preview']:7.2f} s")
@@ -137,6 +142,7 @@ def main() -> None:
     print(f"cold RSS / parse RSS   = {cold_rss / floor_rss:5.2f}   (target ≤ 4)")
     print(f"status page / cold build = {pages['/'] / cold_time:5.2f}   (target ≤ 0.25)")
     print(f"preview / cold build     = {pages['/preview'] / cold_time:5.2f}   (target ≤ 0.25)")
+    print(f"warm ledger / rebuild  = {ledger_time / warm_time:5.2f}   (target < 2)")
     if not args.workspace:
         shutil.rmtree(tmp, ignore_errors=True)
 

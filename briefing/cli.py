@@ -108,6 +108,9 @@ def cli() -> None:
       briefing form 单位 --week 2023-W17   生成填报页面（.html）发给县市
       briefing guide           生成给各单位的《填报说明》
       briefing serve --open    在浏览器里完成以上工作（本机网页）
+      briefing ledger          项目台账（每个项目一行，含督办提示）
+      briefing project 名称    查看一个项目各周的情况
+      briefing trips           外出招商情况上报表
     """
 
 
@@ -641,6 +644,89 @@ def serve(config: Path, port: int, open_browser: bool, host: str | None) -> None
                     "能打开它的人都能查看和上传报告、生成简报、发送催报邮件。只在可信的内部网络中这样用，"
                     "用完及时关闭；一般情况下不要加 --host。", fg="red", err=True)
     run(config, host or LOOPBACK, port, open_browser, say=click.echo)
+
+
+@cli.command()
+@_config_option
+@click.option("--year", type=PositiveInt(), metavar="年份", help="年份，例如 2023；默认是最新报告所在的年份")
+@click.option("--format", "form", type=click.Choice(["xlsx", "md"]), default="xlsx", show_default=True,
+              metavar="格式", help="输出格式：xlsx（Excel）或 md（Markdown）")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="写入这个文件；默认写到配置文件旁的 output 文件夹（md 格式不给时显示在屏幕上）")
+def ledger(config: Path, year: int | None, form: str, output: Path | None) -> None:
+    """项目台账：每个项目一行，列出单位、投资方、产业链、签约、开工、投产的周次、各周到位资金和督办提示。
+
+    督办提示：重点项目签约超过 ledger.overdue_weeks 周（默认 12）仍未开工；项目连续 ledger.stale_weeks 周
+    （默认 8）没有报告（已投产的除外）。同一项目在不同周、不同单位的报告按项目编码或名称合并为一行。
+
+    \b
+    示例：
+      briefing ledger
+      briefing ledger --year 2023 -o 项目台账.xlsx
+      briefing ledger --format md
+    """
+    from briefing.actions.ledger import year_ledger
+    from briefing.editions.ledger_xlsx import ledger_markdown, ledger_xlsx
+    from briefing.workspace.files import write_bytes
+    from briefing.workspace.layout import open_workspace
+
+    ws = open_workspace(config)
+    table = year_ledger(ws, year, note=lambda line: click.secho(line, fg="yellow", err=True))
+    title = "招商项目台账"
+    if form == "md":
+        _emit(ledger_markdown(table, title), output)
+        return
+    target = output or ws.output / f"{title}-{table.year}.xlsx"
+    click.echo(str(write_bytes(target, ledger_xlsx(table, title), () if output else ws.inside)))
+
+
+@cli.command()
+@_config_option
+@click.argument("name", metavar="项目名称或编码")
+def project(config: Path, name: str) -> None:
+    """查看一个项目的来龙去脉：各周的签约、增资、阶段和到位资金，以及出自哪个文件哪一行。
+
+    \b
+    示例：
+      briefing project 硅基新材料项目
+      briefing project CJ2023-0158
+    """
+    from briefing.actions.ledger import project_story
+    from briefing.workspace.layout import open_workspace
+
+    for line in project_story(open_workspace(config), name, note=lambda line: click.secho(line, fg="yellow", err=True)):
+        click.echo(line)
+
+
+@cli.command()
+@_config_option
+@click.option("--from", "first", metavar="周次", help="起始周次，例如 2023-W01；默认是当年第1周")
+@click.option("--to", "last", metavar="周次", help="结束周次，例如 2023-W17；默认是报告中最新的一周")
+@click.option("--format", "form", type=click.Choice(["xlsx"]), default="xlsx", show_default=True, metavar="格式",
+              help="输出格式（目前只有 xlsx）")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="写入这个文件；默认写到配置文件旁的 output 文件夹")
+def trips(config: Path, first: str | None, last: str | None, form: str, output: Path | None) -> None:
+    """外出招商情况上报表：各单位领导带队外出招商，每次一行（单位、序号、带队领导、职务、起止时间、天数、
+    目的地、拜访企业、对接洽谈项目数、成果）。
+
+    \b
+    示例：
+      briefing trips --from 2023-W14 --to 2023-W17
+      briefing trips -o 外出招商情况上报表.xlsx
+    """
+    from briefing.actions.ledger import trips_rows
+    from briefing.editions.ledger_xlsx import trips_xlsx
+    from briefing.workspace.files import write_bytes
+    from briefing.workspace.layout import open_workspace
+
+    ws = open_workspace(config)
+    start, end, rows = trips_rows(ws, first, last)
+    title = f"外出招商情况上报表（{start}至{end}）"
+    target = output or ws.output / f"外出招商情况上报表-{start}-{end}.xlsx"
+    click.echo(str(write_bytes(target, trips_xlsx(rows, title), () if output else ws.inside)))
+    if not rows:
+        click.secho(f"{start}至{end}没有外出招商记录，表格只有表头。", fg="yellow", err=True)
 
 
 def _progress(total: int, label: str):

@@ -242,7 +242,7 @@ def test_a_contribution_names_its_figures_and_items(config):
     assert (c.unit, c.week) == ("A县", Week(2023, 2))
     assert c.figures == Figures(trips=2, negotiated=2, promotions=1)   # no signings; projects come from rollups
     assert c.trips == (TripItem("北京市", 2), TripItem("广东省", 0))    # 深圳 is in 广东省
-    assert c.projects[1] == ProjectItem("老厂改造", "续建", "区内", "投产", None, D("0.5"))
+    assert c.projects[1] == ProjectItem("老厂改造", "续建", "区内", "投产", None, D("0.5"), "老厂改造", "本地公司")
     assert records(c) == 2 + 1 + 0 + 2                                  # trips, events, signings, projects
 
 

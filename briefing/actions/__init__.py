@@ -3,5 +3,6 @@
 - :mod:`~briefing.actions.build` (drafts), :mod:`~briefing.actions.publish` (期号, publishing), :mod:`~briefing.actions.diff`,
   :mod:`~briefing.actions.check` (validate), :mod:`~briefing.actions.status`,
   :mod:`~briefing.actions.remind`, :mod:`~briefing.actions.scaffold` (init), :mod:`~briefing.actions.ingest`,
-  :mod:`~briefing.actions.guide`
+  :mod:`~briefing.actions.guide`,
+  :mod:`~briefing.actions.ledger` (ledger, project, trips)
 """

@@ -112,6 +112,8 @@ def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) 
     for path, covered in tally.covered:
         note(f"{path}: 注意: {covered.text}在期初数（截至第{tally.openings[covered.year].number}周）之内，"
              "这份报告没有计入，以期初数为准")
+    for problem in tally.problems(ws.config):  # repeats, stages moving back, probable duplicates
+        note(str(problem))
     if elsewhere:
         note("以下文件有错误，但不是本期简报用到的周次，本次没有读入，请另行修改：")
         for problem in elsewhere:
@@ -139,11 +141,11 @@ def briefing_of(ws: Workspace, gathered: Gathered, number: int | None, date: dt.
 
 
 def compute(ws: Workspace, week: str | Week | None = None, use_cache: bool = True,
-            note: Note = _ignore) -> Briefing:
+            note: Note = _ignore, date: dt.date | None = None) -> Briefing:
     """The draft :class:`Briefing` of ``week`` (default: the reporting week), writing nothing:
     for previews (the web page, its charts).  The suspicious figures go to ``note`` first."""
     gathered = gather(ws, week, use_cache, note)
-    b = briefing_of(ws, gathered, None, draft_date(gathered.week, today())[0], note)
+    b = briefing_of(ws, gathered, None, date or draft_date(gathered.week, today())[0], note)
     for line in suspicious(gathered, b):
         note(line)
     return b

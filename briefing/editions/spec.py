@@ -203,6 +203,13 @@ TABLES = (
         Column("总投资（亿元）", "s.investment", MONEY, 18, total="b.week_totals.investment"),
         Column("单位", "unit", TEXT, 30),
     ), empty="本周无签约项目。"),
+    Table("overdue", "督办项目（重点项目签约超过{{ c.ledger.overdue_weeks }}周仍未开工）", "a in b.overdue", (
+        Column("序号", "loop.index", COUNT, 12),
+        Column("项目名称", "a.name", TEXT, 60),
+        Column("单位", "a.unit", TEXT, 34),
+        Column("签约周次", "a.since", TEXT, 26),
+        Column("已过（周）", "a.weeks", COUNT, 24),
+    ), when="b.overdue"),
 )
 
 NOTES = (

@@ -7,6 +7,10 @@ the folds it needs into a :class:`Briefing`: the week's and the year's totals, t
 per-industry and per-province rows, targets and ranks, 同比, key signings and their fulfilment,
 stage movements and the merged plans.  Editions only decide how to print it.
 
+Every report also goes into the project ledger (:mod:`briefing.figures.ledger`); settled once,
+it corrects the week folds (a signing counts once, in the week first reported) and gives the
+movements, 新开工/新投产, 履约率 and the 督办 alerts, all by project identity.
+
 The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
 A year with an opening balance (config ``opening``, :mod:`briefing.figures.opening`) starts
 with its fold at the opening's last week; reports for the weeks it covers are not counted
@@ -22,8 +26,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from briefing.errors import Problem
+from briefing.figures.duplicates import ledger_problems
 from briefing.figures.figures import ZERO, Contribution, Figures
-from briefing.figures.fold import Fold, Fulfilment, IndustryRow, ProvinceRow
+from briefing.figures.fold import Fold, Fulfilment, IndustryRow, KeySigning, ProvinceRow
+from briefing.figures.ledger import COUNT, RANK, REPEAT, Alert, Ledger, Settled
 from briefing.report.config import Config
 from briefing.report.model import FULFILLED_STAGES, Report, Signing
 from briefing.weeks import Week
@@ -113,6 +120,12 @@ class Briefing:
     """A draft (征求意见稿): no 期号, and it says so."""
     correction: int = 0
     """A correction of a published issue (1 for the first): the 期号 stays, （更正） is added."""
+    stage_counts: dict[str, int] = field(default_factory=dict)
+    """新开工 / 新投产 this week: projects first reported at 开工 / 投产 (from the ledger)."""
+    ledger_alerts: list[Alert] = field(default_factory=list)
+    """督办 flags as of this week (:meth:`briefing.figures.ledger.Settled.alerts`)."""
+    overdue: list[Alert] = field(default_factory=list)
+    """The key projects signed more than ``ledger.overdue_weeks`` ago and not started."""
     comparison: str | None = None
     """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
     去年同期累计数) or ``None`` (no 同比 is printed)."""
@@ -152,15 +165,15 @@ def rank_completion(rows: list[UnitRow]) -> None:
         row.rank = 1 + sum(1 for other in ranked if other.completion > row.completion)
 
 
-def movements(week_reports: list[Report], before: Fold) -> list[Movement]:
-    """Projects of this week whose stage differs from their latest earlier report, or that
-    appear for the first time already started."""
+def movements(week_reports: list[Report], ledger: Settled) -> list[Movement]:
+    """Projects of this week whose stage moved forward from their latest earlier report (the
+    project as the ledger identifies it), or that appear for the first time already started.
+    A move back is not a movement (the ledger warns about it)."""
     moved = []
     for report in week_reports:
         for item in report.projects:
-            earlier = before.projects.get((report.unit, item.match_key))
-            stage = earlier.latest.stage if earlier else None
-            if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and stage != item.stage):
+            stage = ledger.stage_before(report.unit, item.match_key, report.week)
+            if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and RANK[item.stage] > RANK[stage]):
                 moved.append(Movement(report.unit, item.project, item.investor, stage, item.stage, item.funds))
     return moved
 
@@ -206,6 +219,14 @@ class Tally:
                 through = Week(year, opening.through)
                 self.openings[year] = through
                 self.folds[through] = opening_fold(config, year)
+        self.ledger = Ledger()
+        self._settled: Settled | None = None
+        if config is not None and config.opening:
+            from briefing.figures.opening import opening_contributions
+
+            for year in config.opening:
+                for c in opening_contributions(config, year):
+                    self.ledger.add(c, None, "briefing.yaml（期初数）")
 
     def add(self, c: Contribution, report: Report | None, path: str) -> None:
         """Fold in one report's contribution; ``report`` is the report itself, or ``None`` when
@@ -220,6 +241,7 @@ class Tally:
         if fold is None:
             fold = self.folds[week] = Fold()
         fold.add(c)
+        self.ledger.add(c, report, path)
         if self.keep is not None and week != self.keep:
             return
         if self.kept_week is None or week > self.kept_week:
@@ -251,6 +273,24 @@ class Tally:
                 result.merge(part)
         return result
 
+    def settle(self, config: Config) -> Settled:
+        """The ledger settled (identities, counting once); the week folds corrected by it: a
+        repeated signing or 增资 is not counted as a signing, and nodes found to be one project
+        are one rollup (once, on the first call)."""
+        if self._settled is None:
+            self._settled = settled = self.ledger.settle(config.same_project, config.unit_names)
+            merged = settled.merged_nodes()
+            for week, fixes in settled.corrections().items():
+                self.folds[week].correct(fixes)
+            if merged:
+                for fold in self.folds.values():
+                    fold.rekey(merged)
+        return self._settled
+
+    def problems(self, config: Config) -> list[Problem]:
+        """The ledger's warnings: repeated signings, stages moving back, probable duplicates."""
+        return ledger_problems(self.settle(config), config)
+
     def briefing(self, config: Config, week: Week, issue: int | None, date: dt.date) -> Briefing:
         """Compute every figure of the briefing for ``week``."""
         year, week_no = week.year, week.number
@@ -258,14 +298,17 @@ class Tally:
             raise ValueError(f"the reports of {week} were not kept")
         if self.missing():
             raise ValueError("the kept week's reports were not supplied")
+        ledger = self.settle(config)
         units = config.unit_names
         order = {unit: index for index, unit in enumerate(units)}
         this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
         week_fold = self.folds.get(week, Fold())
         ytd = self.combined(year, 1, week_no - 1)
-        # a project's stage before this week: this year's latest, else last year's
-        moved = movements(this_week, self.combined(year - 1, 1, 53).merge(ytd))
+        moved = movements(this_week, ledger)
         ytd.merge(week_fold)
+        verdicts = ledger.verdicts(week)
+        key_signings = ledger.key_signings(year, week)
+        alerts = ledger.alerts(week, config.ledger.overdue_weeks, config.ledger.stale_weeks)
 
         week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
         targets = config.targets.get(year, {})
@@ -280,7 +323,8 @@ class Tally:
         ytd_totals = ytd.totals()
         comparison, previous = self._last_year(config, week)
         growths = {name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()}
-        week_signings = [(r.unit, s) for r in this_week for s in r.signings]
+        week_signings = [(r.unit, s) for r in this_week for index, s in enumerate(r.signings)
+                         if verdicts.get((r.unit, index), COUNT) != REPEAT]
         return Briefing(
             config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
             week_start=week.first_day, week_end=week.last_day,
@@ -290,9 +334,12 @@ class Tally:
             quiet_units=[r.unit for r in this_week if not r.trips],
             missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
             week_signings=week_signings,
-            key_signings_week=[(unit, s) for unit, s in week_signings if s.key],
+            key_signings_week=[(unit, s) for unit, s in week_signings if s.key and not s.increase],
             movements=moved,
-            fulfilment=ytd.fulfilment(),
+            fulfilment=Fulfilment([KeySigning(e.unit, h.name, e.week, done) for h, e, done in key_signings]),
+            stage_counts=ledger.stage_counts(week),
+            ledger_alerts=alerts,
+            overdue=[a for a in alerts if a.kind == "overdue"],
             growth=growths,
             previous=previous,
             comparison=comparison if any(g is not None for g in growths.values()) else None,

@@ -9,7 +9,9 @@ go over the fields by name.
 
 A report is reduced to its :class:`Contribution` as soon as it is validated: its figures and
 the few facts per item that need more than a sum (the province of a trip, the industry of a
-signing, the stage of a project).  Contributions are plain enough to cache (:func:`to_plain`).
+signing, the stage of a project) and what the project ledger needs to tell projects apart and
+point at them (name, investor, code, 增资, the item's line and column).  Contributions are plain
+enough to cache (:func:`to_plain`; the cache's ``FORMAT`` versions the layout).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from operator import add, attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from briefing.figures.regions import province_of
+from briefing.report.load import locate
 from briefing.report.model import Report, Trip
 from briefing.weeks import Week
 
@@ -77,17 +80,28 @@ class TripItem(NamedTuple):
 
 
 class SigningItem(NamedTuple):
-    """A signing, for the by-industry table and the key signings' fulfilment."""
+    """A signing, for the by-industry table, the key signings' fulfilment and the project
+    ledger (:mod:`briefing.figures.ledger`: identity, counting once, duplicates)."""
 
     industry: str
     investment: Decimal
     key: bool
     project: str
     """The project's match key (:func:`briefing.report.fields.project_key`)."""
+    name: str = ""
+    """The name as written."""
+    investor: str = ""
+    code: str | None = None
+    increase: bool = False
+    date: str = ""
+    """ISO date."""
+    line: int = 1
+    col: int = 1
+    """Where the item starts in its file."""
 
 
 class ProjectItem(NamedTuple):
-    """A project's report of the week, for the year's project rollups."""
+    """A project's report of the week, for the year's project rollups and the ledger."""
 
     key: str
     kind: str
@@ -95,6 +109,11 @@ class ProjectItem(NamedTuple):
     stage: str
     industry: str | None
     funds: Decimal
+    name: str = ""
+    investor: str = ""
+    code: str | None = None
+    line: int = 1
+    col: int = 1
 
 
 class Contribution(NamedTuple):
@@ -115,23 +134,31 @@ def trip_province(trip: Trip) -> str:
     return province_of(trip.destinations[0])
 
 
-def contribution(report: Report) -> Contribution:
-    """The report's :class:`Contribution`."""
+def contribution(report: Report, root: Any = None) -> Contribution:
+    """The report's :class:`Contribution`; ``root`` (the file's composed YAML) gives each
+    signing and project the line and column it starts at (else 1:1)."""
     figures = Figures(trips=len(report.trips), signings=len(report.signings))
     trips = []
     for trip in report.trips:
         figures.negotiated += trip.negotiated
         trips.append(TripItem(trip_province(trip), trip.negotiated))
     signings = []
-    for signing in report.signings:
+    for index, signing in enumerate(report.signings):
         figures.investment += signing.investment
         figures.key_signings += signing.key
-        signings.append(SigningItem(signing.industry, signing.investment, signing.key, signing.match_key))
+        line, col = locate(root, ("signings", index)) if root is not None else (1, 1)
+        signings.append(SigningItem(signing.industry, signing.investment, signing.key, signing.match_key,
+                                    signing.project, signing.investor, signing.code, signing.increase,
+                                    signing.date.isoformat(), line, col))
     for event in report.events:
         name = EVENT_FIGURES[event.kind]
         setattr(figures, name, getattr(figures, name) + 1)
-    projects = tuple(ProjectItem(item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds)
-                     for item in report.projects)
+    projects = []
+    for index, item in enumerate(report.projects):
+        line, col = locate(root, ("projects", index)) if root is not None else (1, 1)
+        projects.append(ProjectItem(item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds,
+                                    item.project, item.investor, item.code, line, col))
+    projects = tuple(projects)
     return Contribution(report.unit, report.week, figures, tuple(trips), tuple(signings), projects)
 
 
@@ -148,8 +175,8 @@ def to_plain(c: Contribution) -> tuple:
     figures = {name: str(value) if name in _AMOUNTS else value
                for name in FIGURE_NAMES if (value := getattr(c.figures, name))}
     return (c.unit, (c.week.year, c.week.number), figures, tuple(tuple(t) for t in c.trips),
-            tuple((s.industry, str(s.investment), s.key, s.project) for s in c.signings),
-            tuple((*p[:5], str(p.funds)) for p in c.projects))
+            tuple((*s[:1], str(s.investment), *s[2:]) for s in c.signings),
+            tuple((*p[:5], str(p.funds), *p[6:]) for p in c.projects))
 
 
 def from_plain(data: tuple) -> Contribution:
@@ -166,5 +193,16 @@ def from_plain(data: tuple) -> Contribution:
         else:
             raise ValueError(f"malformed figure {name!r}")
     return Contribution(unit, Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
-                        tuple([SigningItem(i, Decimal(a), k, p) for i, a, k, p in signings]),
-                        tuple([ProjectItem(k, kind, o, s, ind, Decimal(f)) for k, kind, o, s, ind, f in projects]))
+                        tuple([_signing(*s) for s in signings]), tuple([_project(*p) for p in projects]))
+
+
+def _signing(industry, investment, key, project, name, investor, code, increase, date, line, col) -> SigningItem:
+    if not (type(line) is int and type(col) is int and type(name) is str and (code is None or type(code) is str)):
+        raise ValueError("malformed signing")
+    return SigningItem(industry, Decimal(investment), key, project, name, investor, code, increase, date, line, col)
+
+
+def _project(key, kind, origin, stage, industry, funds, name, investor, code, line, col) -> ProjectItem:
+    if not (type(line) is int and type(col) is int and type(name) is str and (code is None or type(code) is str)):
+        raise ValueError("malformed project")
+    return ProjectItem(key, kind, origin, stage, industry, Decimal(funds), name, investor, code, line, col)

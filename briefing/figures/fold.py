@@ -20,8 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from sys import intern
+from typing import TYPE_CHECKING
 
 from briefing.figures.figures import ZERO, Contribution, Figures, ProjectItem
+
+if TYPE_CHECKING:
+    from briefing.figures.ledger import Correction
 from briefing.figures.regions import OTHER, province_order
 from briefing.report.model import FULFILLED_STAGES
 from briefing.weeks import Week
@@ -120,7 +124,7 @@ class Fold:
                 row = self.provinces[province] = ProvinceRow(province)
             row.trips += 1
             row.negotiated += negotiated
-        for industry, investment, key, project in c.signings:
+        for industry, investment, key, project, *_ in c.signings:
             row = self.industries.get(industry)
             if row is None:
                 row = self.industries[industry] = IndustryRow(industry)
@@ -171,6 +175,32 @@ class Fold:
             mine.negotiated += row.negotiated
         self.key_signings.extend(other.key_signings)
         return self
+
+    def correct(self, fixes: dict[tuple[str, str], "Correction"]) -> None:
+        """Take away what the ledger does not count (repeated signings, 增资 as a signing): per
+        (unit, industry), from the unit's figures and the industry's row."""
+        for (unit, industry), fix in fixes.items():
+            figures = self.units.get(unit)
+            if figures is not None:
+                figures = replace(figures)  # never changed in place: it may be a report's own
+                figures.signings -= fix.signings
+                figures.investment -= fix.investment
+                figures.key_signings -= fix.key_signings
+                self.units[unit] = figures
+            row = self.industries.get(industry)
+            if row is not None:
+                row.signings -= fix.signings
+                row.investment -= fix.investment
+
+    def rekey(self, merged: dict[tuple[str, str], tuple[str, str]]) -> None:
+        """Combine the rollups of nodes the ledger found to be one project into the owner's node
+        (``merged``: node → owner node); the project counts under the owner's unit."""
+        for node, owner in merged.items():
+            rollup = self.projects.pop(node, None)
+            if rollup is None:
+                continue
+            rollup.unit, rollup.key = owner
+            self._project(rollup, True)
 
     def totals(self, unit: str | None = None) -> Figures:
         """All figures, for every unit or for one."""

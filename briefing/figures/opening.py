@@ -16,13 +16,16 @@ Choices:
   later.  A signing whose project had started before it was signed counts as fulfilled here
   (the opening does not say when each happened).
 * Signings and trips not broken down by industry or province are shown as 未分类 / 其他.
+* The project ledger (:mod:`briefing.figures.ledger`) gets the opening as one contribution per
+  unit at week T (:func:`opening_contributions`): its key signings and its projects, so that
+  履约率, 新开工/新投产, movements and repeats see them like reported items.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from briefing.figures.figures import EVENT_FIGURES, ZERO, Figures, ProjectItem
+from briefing.figures.figures import EVENT_FIGURES, ZERO, Contribution, Figures, ProjectItem, SigningItem
 from briefing.figures.fold import UNCLASSIFIED, Fold, IndustryRow, ProjectRollup, ProvinceRow
 from briefing.figures.regions import OTHER
 from briefing.report.config import Config
@@ -97,3 +100,17 @@ def _province(fold: Fold, name: str, trips: int, negotiated: int) -> None:
     row = fold.provinces.setdefault(name, ProvinceRow(name))
     row.trips += trips
     row.negotiated += negotiated
+
+
+def opening_contributions(config: Config, year: int) -> list[Contribution]:
+    """The opening of ``year`` as the ledger sees it: per unit, its key signings (amount unknown:
+    0, industry 未分类) and its projects, at the opening's last week."""
+    opening = config.opening[year]
+    week = Week(year, opening.through)
+    result = []
+    for unit, stated in opening.units.items():
+        signings = tuple(SigningItem(UNCLASSIFIED, ZERO, True, project_key(name), name) for name in stated.key_signings)
+        projects = tuple(ProjectItem(project_key(p.project), p.kind, _origin(config, p.origin), p.stage, p.industry,
+                                     p.funds, p.project) for p in stated.projects)
+        result.append(Contribution(unit, week, Figures(), (), signings, projects))
+    return result

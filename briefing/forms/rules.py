@@ -38,7 +38,8 @@ from briefing.report.fields import (
 from briefing.report.load import _UNWRITABLE as UNWRITABLE  # characters a report may not carry (see load.py)
 from briefing.report.load import Document, parse_bytes
 from briefing.report.messages import problems_from_errors
-from briefing.report.model import Report
+from briefing.report.fields import _BRACKETS, _SUFFIX  # the one project-name normalisation (project_key)
+from briefing.report.model import TWICE_BY_CODE, TWICE_BY_NAME, Report
 from briefing.report.validate import LARGE_FUNDS, LARGE_INVESTMENT, validate_document
 from briefing.weeks import MAX_YEAR, MIN_YEAR, current_week
 
@@ -244,7 +245,7 @@ FILLED = {
     "date.why.month": set(), "date.why.year": set(), "date.why.day": {"year", "month", "last"}, "date.why.zero": set(),
     "date.format": {"value"}, "week.format": {"value"}, "week.year": {"year"}, "week.number": {"year", "week", "last"},
     "flag.invalid": {"value"}, "trip.end_before_start": {"end", "start"}, "trip.one_place": {"value"},
-    "project.twice": {"value", "first", "second"}, "choice.empty": {"choices"}, "choice.unknown": {"value", "choices"},
+    "project.twice": {"value", "first", "second", "what"}, "project.twice.code": {"code"}, "choice.empty": {"choices"}, "choice.unknown": {"value", "choices"},
     "industry.unknown": {"value", "choices"}, "unit.unknown": {"value", "choices"},
     "warn.funds": {"amount", "unit"}, "warn.investment": {"amount", "unit"}, "warn.dates": {"week"},
 }
@@ -285,7 +286,9 @@ def catalogue(config: Config) -> dict[str, Any]:
     twice = dict(_base(config)["projects"][0], project="甲 项目")
     messages["project.twice"] = _template(_body(
         _one(config, lambda d: d["projects"].append(twice), "twice"), named, "project", "项目名称"),
-        {"value": "甲 项目", "first": "1", "second": "2"})
+        {"value": "甲 项目", "first": "1", "second": "2", "what": TWICE_BY_NAME})
+    messages["project.twice.name"] = TWICE_BY_NAME
+    messages["project.twice.code"] = TWICE_BY_CODE
     # Values the form cannot produce but may find in a reopened file: no suggestion, all choices.
     nothing_alike = "※"
     messages["week.future"] = _template(_body(
@@ -314,5 +317,6 @@ def catalogue(config: Config) -> dict[str, Any]:
         "limits": {"maxAmount": str(MAX_AMOUNT), "largeFunds": LARGE_FUNDS, "largeInvestment": LARGE_INVESTMENT,
                    "yuan": 1_000_000,
                    "minYear": MIN_YEAR, "maxYear": MAX_YEAR, "maxDecimals": MAX_DECIMALS, "maxCount": MAX_COUNT,
-                   "unwritable": _js_pattern(UNWRITABLE.pattern)},
+                   "unwritable": _js_pattern(UNWRITABLE.pattern),
+                   "brackets": _js_pattern(_BRACKETS.pattern), "suffix": _js_pattern(_SUFFIX.pattern)},
     }

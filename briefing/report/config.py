@@ -212,6 +212,31 @@ class MailSettings(Model):
     """附件大小上限。单个附件超过这个大小就不导入，纯数字表示 MB。例如：5MB"""
 
 
+def _pair(value: Any) -> Any:
+    if isinstance(value, list) and len(value) != 2:
+        raise fail("每一组应是两个项目名称或编码，写成 [项目甲, 项目乙]，实际有 {count} 个", count=len(value))
+    return value
+
+
+ProjectPair = Annotated[list[Text], BeforeValidator(_pair)]
+
+
+class LedgerSettings(Model):
+    """项目台账的督办提示。"""
+
+    overdue_weeks: Annotated[int, BeforeValidator(whole_number)] = 12
+    """重点项目签约后多少周仍未开工就提示督办。例如：12"""
+    stale_weeks: Annotated[int, BeforeValidator(whole_number)] = 8
+    """项目连续多少周没有报告就提示督办。例如：8"""
+
+    @field_validator("overdue_weeks", "stale_weeks")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if not 1 <= value <= 520:
+            raise fail("周数应为 1～520 之间的整数，实际是 {value}", value=value)
+        return value
+
+
 class Config(Model):
     """简报配置（briefing.yaml）。"""
 
@@ -245,6 +270,12 @@ class Config(Model):
     """期初数：年中开始使用时，各单位今年截至某周的累计数（见 docs/配置说明.md）"""
     switch_day: Annotated[int, BeforeValidator(_weekday)] = DEFAULT_SWITCH_DAY
     """从星期几起，“本周”指刚结束的这一周（各单位报送的那一周）。例如：周五"""
+    same_project: list[ProjectPair] = []
+    """经核实是同一项目的两个名称（或编码），每组两个，合并统计。例如：[[邓州市智能农机装备产业园项目, 邓州智能农机装备园]]"""
+    distinct: list[ProjectPair] = []
+    """经核实不是同一项目的两个名称（或编码），每组两个，不再提示疑似重复。例如：[[光伏组件项目, 光伏支架项目]]"""
+    ledger: LedgerSettings = LedgerSettings()
+    """项目台账的督办提示（见 docs/配置说明.md）"""
 
     @field_validator("senders")
     @classmethod

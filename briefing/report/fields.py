@@ -376,6 +376,19 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
+_BRACKETS = re.compile(r"[()\[\]{}<>〈〉《》「」『』【】〔〕〖〗〘〙〚〛⦅⦆]")
+_SUFFIX = re.compile(r"(?:项目|工程)+$")
+
+
 def project_key(name: str) -> str:
-    """How project names are matched across weeks: spacing and full/half width ignored."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """How project names are matched (the one normalisation, across weeks, units and in one
+    report): full/half width unified (NFKC), spaces and every kind of bracket removed (their
+    contents kept), a trailing 项目/工程 removed.  ``光伏 项目（一期）`` → ``光伏一期``."""
+    key = _BRACKETS.sub("", "".join(unicodedata.normalize("NFKC", name).split()))
+    return _SUFFIX.sub("", key) or key
+
+
+def investor_key(name: str) -> str:
+    """How investors are matched (for the duplicate checks): like :func:`project_key`, without
+    the suffix rule."""
+    return _BRACKETS.sub("", "".join(unicodedata.normalize("NFKC", name).split()))

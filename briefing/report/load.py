@@ -46,7 +46,7 @@ _ALLOWED_TAGS = frozenset((_NULL, _STR, _SEQ, _MAP))
 KNOWN_KEYS = (
     "unit week reporter phone trips events signings projects highlights plans leader title "
     "start end destinations companies negotiated summary name kind date place project investor "
-    "industry investment key origin stage funds note"
+    "industry investment key origin stage funds note code increase"
 ).split()
 
 _MAX_BYTES = 5 * 1024 * 1024

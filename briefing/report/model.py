@@ -108,6 +108,10 @@ class Signing(Model):
     """签约日期。例如：2023-04-20"""
     key: Flag = False
     """是否重点签约项目（计入履约率）：true 或 false。例如：true"""
+    code: OptText = None
+    """项目编码。市、省平台分配的编码；填了就按编码认定同一项目（各周、各单位都一样）。例如：CJ2023-0158"""
+    increase: Flag = False
+    """是否增资。已签约项目追加投资时填 true，这时总投资只填追加的金额，不再算一个新签约项目。例如：false"""
 
     @field_validator("industry")
     @classmethod
@@ -137,6 +141,8 @@ class Project(Model):
     """本周到位资金，纯数字表示亿元，没有填 0。例如：2.5"""
     industry: OptText = None
     """所属产业链（可不填），须为简报配置里的产业链之一。例如：新能源"""
+    code: OptText = None
+    """项目编码。市、省平台分配的编码；填了就按编码认定同一项目（各周、各单位都一样）。例如：CJ2023-0158"""
     note: OptText = None
     """备注。例如：主体厂房封顶"""
 
@@ -172,6 +178,11 @@ def _check_industry(value: str, info: ValidationInfo) -> str:
     if known is not None:
         return known  # the config's own string: shared, not one copy per report
     raise fail("“{value}”不是配置中的产业链{hint}", value=value, hint=choice_hint(value, config.industries))
+
+
+TWICE_BY_NAME = "名称相同（空格、括号、全角半角和末尾的“项目”“工程”不计）"
+TWICE_BY_CODE = "编码都是“{code}”"
+"""Why two projects of one report are the same project (the ``{what}`` of the message)."""
 
 
 class Report(Model):
@@ -221,12 +232,19 @@ class Report(Model):
     @field_validator("projects")
     @classmethod
     def _projects_once(cls, projects: list[Project]) -> list[Project]:
-        seen: dict[str, int] = {}
+        """The same project (same code, or the same name up to spacing, brackets, width and a
+        trailing 项目/工程: the identity used everywhere) twice in one report is an error."""
+        seen: dict[tuple[str, str], int] = {}
         for index, item in enumerate(projects):
-            name = item.match_key
-            if name in seen:
-                raise PydanticCustomError(
-                    "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条），同一项目每周只报一条，请合并",
-                    {"value": quotable(item.project), "first": seen[name] + 1, "second": index + 1, "at": (index, "project")})
-            seen[name] = index
+            for key in (("name", item.match_key), ("code", item.code)):
+                if key[1] is None:
+                    continue
+                if key in seen:
+                    what = TWICE_BY_NAME if key[0] == "name" else TWICE_BY_CODE.format(code=quotable(item.code))
+                    raise PydanticCustomError(
+                        "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条，{what}），"
+                        "同一项目每周只报一条，请合并",
+                        {"value": quotable(item.project), "first": seen[key] + 1, "second": index + 1, "what": what,
+                         "at": (index, "code" if key[0] == "code" else "project")})
+                seen[key] = index
         return projects

@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = "3"
+FORMAT = "4"  # 4: contributions carry the ledger's identity data (names, codes, lines)
 BATCH = 1000             # entries written per transaction (bounds the memory held)
 RACY_NS = 2_000_000_000  # mtimes this close to the check are not trusted (coarse file-system clocks)
 SECRET_NAME = "cache-key"

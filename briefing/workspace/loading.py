@@ -141,7 +141,7 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
         elif one.report is None:
             sink.add(one.cached, None, path)
         else:
-            c = contribution(one.report)
+            c = contribution(one.report, one.root)
             sink.add(c, one.report, path)
             if cache is not None and not one.problems:  # files with warnings are read every time
                 cache.put(os.path.join(here, path), one.stat, one.raw, c)

@@ -132,7 +132,12 @@
 
   // ------------------------------------------------------------------ reading and checking the page
 
-  var UNWRITABLE = new RegExp(DATA.limits.unwritable, "gu");  // invisible characters validate refuses ("u": pairs stay)
+  var UNWRITABLE = new RegExp(DATA.limits.unwritable, "gu");
+  var BRACKETS = new RegExp(DATA.limits.brackets, "gu"), SUFFIX = new RegExp(DATA.limits.suffix, "u");
+  function projectKey(name) {  // fields.project_key: width, spaces, brackets, a trailing 项目/工程
+    var key = name.normalize("NFKC").replace(/\s+/g, "").replace(BRACKETS, "");
+    return key.replace(SUFFIX, "") || key;
+  }  // invisible characters validate refuses ("u": pairs stay)
 
   function raw(box) {
     var input = box.querySelector("[data-field]"), kind = box.getAttribute("data-kind");
@@ -243,12 +248,19 @@
     RULES.once.forEach(function (rule) {  // a check of the whole list: only once its items are right
       var seen = {}, section = rule.section + ".";
       if (found.errors.some(function (p) { return p.path.indexOf(section) === 0; })) return;
+      var done = false;  // validate stops at the first: so does the form
       each(rule.section, rule.field, function (entry, one, position) {
-        var key = entry.result.value.normalize("NFKC").replace(/\s+/g, "");
-        if (key in seen) {
-          note(found.errors, entry.box, entry.doc, where(rule.section, entry, one),
-            fmt(MSG[rule.message], { value: entry.result.value, first: seen[key] + 1, second: position + 1 }));
-        } else seen[key] = position;
+        var code = one.parsed.code && !one.parsed.code.result.error && one.parsed.code.result.value;
+        var keys = [["name:" + projectKey(entry.result.value), entry, MSG["project.twice.name"]]];
+        if (code) keys.push(["code:" + code, one.parsed.code, fmt(MSG["project.twice.code"], { code: code })]);
+        keys.forEach(function (k) {
+          if (done) return;
+          if (k[0] in seen) {
+            done = true;
+            note(found.errors, k[1].box, k[1].doc, where(rule.section, k[1], one),
+              fmt(MSG[rule.message], { value: entry.result.value, first: seen[k[0]] + 1, second: position + 1, what: k[2] }));
+          } else seen[k[0]] = position;
+        });
       });
     });
     if (found.errors.length) return;

@@ -1,0 +1,121 @@
+"""The project ledger (项目台账) as rows: one per project active in a year, with its 督办 flags.
+
+:func:`ledger_table` turns a settled ledger (:class:`~briefing.figures.ledger.Settled`) into
+:class:`LedgerRow` objects for the editions (Excel, Markdown: :mod:`briefing.editions.ledger_xlsx`)
+and :func:`history_lines` tells one project's story in Chinese for ``briefing project``.  A
+project is in year Y's ledger when it was signed or reported in Y; flags are as of the latest
+week of Y that has reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from briefing import fmt
+from briefing.figures.figures import ZERO
+from briefing.figures.ledger import Alert, History, Settled
+from briefing.report.config import Config
+from briefing.weeks import Week
+
+
+@dataclass
+class LedgerRow:
+    """One project in the ledger."""
+
+    project: str
+    """Its code and name, or its name."""
+    unit: str
+    investor: str
+    industry: str
+    origin: str
+    """In the bureau's words (``external_label``: 区外/省外 …)."""
+    kind: str
+    signed_on: str
+    """签约日期 (ISO), or ``""``."""
+    investment: Decimal | None
+    increase: Decimal | None
+    """增资 in the year, if any."""
+    signed: Week | None
+    started: Week | None
+    producing: Week | None
+    funds: dict[Week, Decimal]
+    total_funds: Decimal
+    key: bool
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def flag_text(self) -> str:
+        return "；".join(self.flags)
+
+
+@dataclass
+class LedgerTable:
+    """A year's ledger: rows, the weeks shown as columns, and the week the flags are as of."""
+
+    year: int
+    as_of: Week
+    weeks: list[Week]
+    rows: list[LedgerRow]
+
+
+def _origin(history: History, config: Config) -> str:
+    latest = history.latest()
+    if latest is None:
+        return ""
+    return config.external_label if latest.item.origin == "区外" else config.internal_label
+
+
+def row_of(history: History, year: int | None, config: Config, alerts: list[Alert]) -> LedgerRow:
+    """A project's ledger row (funds of ``year``, or of every year)."""
+    latest = history.latest()
+    signing = history.signing
+    item = latest.item if latest is not None else None
+    investor = item.investor if item is not None else history.signings[-1].item.investor
+    industry = (item.industry if item is not None and item.industry else
+                signing.item.industry if signing is not None else "")
+    signed_weeks = [w for w in (signing.week if signing else None, history.first_at("签约")) if w is not None]
+    increases = [e.item.investment for e in history.increases if year is None or e.week.year == year]
+    funds = history.funds_by_week(year)
+    return LedgerRow(
+        project=history.label, unit=history.unit, investor=investor, industry=industry,
+        origin=_origin(history, config), kind=item.kind if item is not None else "",
+        signed_on=signing.item.date if signing else "", investment=signing.item.investment if signing else None,
+        increase=sum(increases, ZERO) if increases else None,
+        signed=min(signed_weeks) if signed_weeks else None, started=history.first_at("开工"),
+        producing=history.first_at("投产"), funds=funds, total_funds=sum(funds.values(), ZERO), key=history.key,
+        flags=[alert.text for alert in alerts if alert.history is history])
+
+
+def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -> LedgerTable:
+    """Year ``year``'s ledger; ``weeks``: the weeks with reports (the latest of ``year`` is the
+    week flags are as of)."""
+    in_year = sorted(w for w in weeks if w.year == year)
+    as_of = in_year[-1] if in_year else Week(year, 1)
+    alerts = ledger.alerts(as_of, config.ledger.overdue_weeks, config.ledger.stale_weeks)
+    rows = []
+    for history in ledger.histories:
+        if any(e.week.year == year for e in history.signings) or any(r.week.year == year for r in history.reports):
+            rows.append(row_of(history, year, config, alerts))
+    return LedgerTable(year, as_of, in_year, rows)
+
+
+def history_lines(history: History, config: Config) -> list[str]:
+    """One project's history, in Chinese, a line each."""
+    row = row_of(history, None, config, [])
+    lines = [f"项目：{history.name}" + (f"（项目编码 {history.code}）" if history.code else ""),
+             f"单位：{'、'.join(history.units)}；投资方：{row.investor}"
+             + (f"；产业链：{row.industry}" if row.industry else "") + (f"；重点项目" if row.key else "")]
+    events = []
+    for event in history.signings:
+        what = {"count": "签约", "repeat": "重复报送签约（未重复统计）", "increase": "增资"}[event.verdict]
+        events.append((event.week, 0, f"{event.week}  {what}：{event.item.date}，{fmt.money(event.item.investment)}亿元"
+                                      f"（{event.unit}，{event.place}）"))
+    for report in history.reports:
+        events.append((report.week, 1, f"{report.week}  {report.item.stage}，本周到位资金{fmt.money(report.item.funds)}亿元"
+                                       f"（{report.unit}，{report.place}）"))
+    lines += [text for _, _, text in sorted(events, key=lambda e: e[:2])]
+    stages = "，".join(f"{stage}{week}" for stage, week in (("签约", row.signed), ("开工", row.started),
+                                                           ("投产", row.producing)) if week is not None)
+    lines.append(f"阶段（首次报送的周）：{stages or '无'}；到位资金合计{fmt.money(row.total_funds)}亿元")
+    return lines
