@@ -173,9 +173,12 @@ def _parse_day(value: str | None):
               help="输出文件夹，默认是配置文件旁的 output")
 @click.option("--issue", type=PositiveInt(), metavar="期号", help="期号；默认自动按年顺延，重新生成同一周时沿用原期号")
 @click.option("--date", "date", metavar="日期", help="印发日期，例如 2023-05-05，默认今天")
+@click.option("--headline", metavar="标题", help="简报标题（报头红线下的一行）；默认按本周数字自动生成")
+@click.option("--note", "editor_note", metavar="编者按", help="编者按，印在标题下面；默认没有")
 @click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")
 def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
-          output: Path | None, issue: int | None, date: str | None, no_cache: bool) -> None:
+          output: Path | None, issue: int | None, date: str | None, headline: str | None,
+          editor_note: str | None, no_cache: bool) -> None:
     """汇总报告，生成一周的招商工作简报，并列出生成的文件。
 
     有报告填写错误时不生成简报，而是列出错误（退出码 1）。
@@ -185,6 +188,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
       briefing build
       briefing build --week 2023-W17 --format docx
       briefing build --week 2023-W17 --date 2023-05-05 --issue 12
+      briefing build --headline "全州招商引资工作持续推进" --note "……"
     """
     from briefing.actions.build import build as run_build
     from briefing.workspace.layout import open_workspace
@@ -193,7 +197,8 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     day = _parse_day(date)
     ws = open_workspace(config, entries, output)
     for path in run_build(ws, week=week, formats=chosen, issue=issue, date=day, use_cache=not no_cache,
-                          note=lambda line: click.secho(line, fg="yellow", err=True)):
+                          note=lambda line: click.secho(line, fg="yellow", err=True),
+                          headline=headline, editor_note=editor_note):
         click.echo(str(path))
 
 

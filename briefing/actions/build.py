@@ -165,19 +165,24 @@ RENDERERS: dict[str, Callable[[Briefing, Workspace, Note], bytes]] = {
 
 def build(ws: Workspace, week: str | None = None, formats: Sequence[str] | None = None,
           issue: int | None = None, date: dt.date | None = None, use_cache: bool = True,
-          note: Note = _ignore) -> list[Path]:
+          note: Note = _ignore, headline: str | None = None, editor_note: str | None = None) -> list[Path]:
     """Build the briefing of ``week`` (default: the latest) in ``formats``; return the files written.
 
-    ``note`` receives warnings, one line each (see :func:`compute`).
+    ``note`` receives warnings, one line each (see :func:`compute`).  ``headline`` and
+    ``editor_note`` (编者按) override the config's; blank ones are ignored.
     """
     with no_gc_pauses():
-        return _build(ws, week, formats, issue, date, use_cache, note)
+        return _build(ws, week, formats, issue, date, use_cache, note, headline, editor_note)
 
 
-def _build(ws, week, formats, issue, date, use_cache, note) -> list[Path]:
+def _build(ws, week, formats, issue, date, use_cache, note, headline, editor_note) -> list[Path]:
     tally, week = gather(ws, week, issue, use_cache, note)
     with reserve(ws.state, week, issue) as number:  # given back if anything below fails
         b = briefing_of(ws, tally, week, number, date, note)
+        if headline and headline.strip():
+            b.headline = headline.strip()
+        if editor_note and editor_note.strip():
+            b.editor_note = editor_note.strip()
         editions = [(ext, RENDERERS[ext](b, ws, note)) for ext in formats or DEFAULT_FORMATS]  # all made before any is written
         written = [write_bytes(ws.output / output_name(b, ext), data) for ext, data in editions]
     record_build(ws.state, b.week)
