@@ -149,8 +149,9 @@ def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
 
 def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.editions.pdf import docx_to_pdf
+    from briefing.workspace.cache import user_cache_dir
 
-    return docx_to_pdf(_docx(b, ws), note=note)
+    return docx_to_pdf(_docx(b, ws), note=note, fonts=user_cache_dir() / "fonts")
 
 
 def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
