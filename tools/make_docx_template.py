@@ -102,7 +102,15 @@ def defaults(doc) -> None:
     lang = rpr.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    # A full line (28 characters) followed by "，" lets LibreOffice hang the mark in the margin,
+    # and its PDF then leaves the mark out (measured in 7.4: "分列前两位，木垒县" printed without
+    # its comma).  LibreOffice 7.4 hangs punctuation when this default is 0 or absent and not
+    # when it is 1 (it reads the flag the other way round); Word's own default is 1, which it
+    # draws correctly.  So 1: every mark printed in both, a line breaking one character early
+    # there instead.
+    set_child(ppr, "w:overflowPunct", PPR_ORDER, val="1")
+    spacing = ppr.find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
 
