@@ -187,6 +187,10 @@ def _yellow(line: str) -> None:
 
 
 def _edition_options(function):
+    function = click.option("--note", "editor_note", metavar="编者按",
+                            help="编者按，印在标题下面；默认用配置的 editor_note，没有则不印")(function)
+    function = click.option("--headline", metavar="标题",
+                            help="简报标题（报头红线下的一行）；默认用配置的 headline，没有则按本周数字自动生成")(function)
     function = click.option("--no-cache", is_flag=True, help="不使用缓存，重新读取全部报告（一般不需要）")(function)
     function = click.option("--date", "date", metavar="日期", help="印发日期，例如 2023-05-05")(function)
     function = click.option("--output", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
@@ -202,7 +206,8 @@ def _edition_options(function):
 @cli.command()
 @_edition_options
 def build(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...],
-          output: Path | None, date: str | None, no_cache: bool) -> None:
+          output: Path | None, date: str | None, no_cache: bool, headline: str | None,
+          editor_note: str | None) -> None:
     """生成一周简报的征求意见稿（不编期号，不占用期号），并列出生成的文件。
 
     文件名带“征求意见稿”，报头的期号空着（“第　期（征求意见稿）”）。定稿后用 briefing publish 印发。
@@ -213,6 +218,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     示例：
       briefing build
       briefing build --week 2023-W17 --format docx
+      briefing build --headline "全州招商引资工作持续推进" --note "……"
     """
     from briefing.actions.build import chosen_week, make_draft
     from briefing.workspace.layout import open_workspace
@@ -223,7 +229,8 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     the_week = chosen_week(ws, week)
     _say_week(the_week, week)
     notes: list[str] = []
-    made = make_draft(ws, week=the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append)
+    made = make_draft(ws, week=the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append,
+                      headline=headline, editor_note=editor_note)
     if made.suspicious:
         click.secho(f"请先核对以下 {len(made.suspicious)} 处可疑的数字（印发时需改正或加 --accept-warnings 确认）：",
                     fg="yellow", bold=True, err=True)
@@ -250,7 +257,8 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
 @click.option("--accept-warnings", "accept_warnings", is_flag=True,
               help="已核对可疑的数字（金额单位、同比超过±500%、一周到位资金超过全年目标），确认照常印发")
 def publish(config: Path, entries: Path | None, week: str | None, formats: tuple[str, ...], output: Path | None,
-            date: str | None, no_cache: bool, issue: int | None, correct: bool, accept_warnings: bool) -> None:
+            date: str | None, no_cache: bool, headline: str | None, editor_note: str | None, issue: int | None,
+            correct: bool, accept_warnings: bool) -> None:
     """印发一周的简报：按印发顺序编本年的下一个期号，生成定稿，并在 output/已印发/ 留存只读的原样副本。
 
     期号一经印发就不再改变，也不会重复使用（删除文件或征求意见稿都不影响）。
@@ -273,7 +281,8 @@ def publish(config: Path, entries: Path | None, week: str | None, formats: tuple
     the_week = chosen_week(ws, week)
     _say_week(the_week, week)
     done = run_publish(ws, week=the_week, formats=chosen, date=day, issue=issue, correct=correct,
-                       accept_warnings=accept_warnings, use_cache=not no_cache, note=_yellow)
+                       accept_warnings=accept_warnings, use_cache=not no_cache, note=_yellow,
+                       headline=headline, editor_note=editor_note)
     for line in done.accepted:
         _yellow(f"已确认的可疑数字：{line}")
     for path in done.files:

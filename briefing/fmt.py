@@ -20,6 +20,31 @@ def money(amount: Decimal | int | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def amount(value: Decimal | int | None) -> str:
+    """亿元 in a table: always two decimals, half up: ``45.8`` → ``45.80``, ``0`` → ``0.00``."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP):f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def points(value: Decimal | None) -> str:
+    """Percentage points with one decimal, half up, no sign: ``-2.24`` → ``2.2``."""
+    if value is None:
+        return ""
+    return f"{abs(Decimal(value)).quantize(_TENTH, rounding=ROUND_HALF_UP):f}"
+
+
+def annotate(name: str, note: str) -> str:
+    """``name（note）``, or the note inside a bracket that ends the name, so that brackets never
+    stack: ``数据中心项目（二期）`` + ``呼图壁县`` → ``数据中心项目（二期，呼图壁县）``."""
+    if not note:
+        return name
+    if name.endswith("）") and name.count("（") == name.count("）") and "（" in name:
+        return f"{name[:-1]}，{note}）"
+    return f"{name}（{note}）"
+
+
 def percent(ratio: Decimal | None) -> str:
     """A ratio as a percentage with one decimal, half up: ``0.6414`` → ``64.1%``."""
     if ratio is None:

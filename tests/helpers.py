@@ -94,3 +94,62 @@ def build_briefing(reports: Iterable[Report], config: Config, week: Week | str, 
     for report in reports:
         tally.add(contribution(report), report, "")
     return tally.briefing(config, week, issue, date)
+
+
+# ---------------------------------------------------------------- a full week of thirteen units
+
+_PLACES = (("广东省深圳市", "广东省广州市"), ("浙江省杭州市", "浙江省宁波市"), ("江苏省苏州市", "江苏省无锡市"),
+           ("北京市",), ("上海市",), ("山东省青岛市", "山东省济南市"), ("四川省成都市",))
+
+
+def thirteen_units(root: Path) -> Path:
+    """The sample config with a week (2023-W17) in which each of its 13 units reports one trip
+    (two cities, two companies, a summary, as the sample's) and one signing, and reports funds for
+    one project (every third unit's started this week); the week before, each project at 签约.  Returns the
+    config path.  (The length of such a briefing is what issue 10 measures.)"""
+    from conftest import REPO
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "briefing.yaml").write_text((REPO / "briefing.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    units = Config.model_validate(__import__("yaml").safe_load((root / "briefing.yaml").read_text(encoding="utf-8")))
+    for index, unit in enumerate(units.unit_names):
+        places = _PLACES[index % len(_PLACES)]
+        day = 24 + index % 4
+        started = "开工" if index % 3 == 0 else "签约"
+        for week, stage, funds in (("2023-W16", "签约", 1.2), ("2023-W17", started, 2.35 + index)):
+            text = textwrap.dedent(f"""\
+                unit: {unit}
+                week: {week}
+                reporter: 填报人{index}
+                projects:
+                  - project: 年产{index + 1}万吨新材料项目
+                    investor: 新疆某某新材料有限公司
+                    kind: 新建
+                    origin: 区外
+                    stage: {stage}
+                    funds: {funds}
+                    industry: 新材料
+                """)
+            if week == "2023-W17":
+                text += textwrap.dedent(f"""\
+                trips:
+                  - leader: 王{index}
+                    title: 县委副书记
+                    start: 2023-04-{day}
+                    end: 2023-04-{day + 2}
+                    destinations: [{", ".join(places)}]
+                    companies: [天合光能, 协鑫集团]
+                    negotiated: {3 + index % 3}
+                    summary: 与天合光能就光伏发电项目深入洽谈，达成初步合作意向
+                signings:
+                  - project: {unit}风光储一体化项目
+                    investor: 天合光能股份有限公司
+                    industry: 新能源
+                    investment: {10 + index}.5
+                    date: 2023-04-{day}
+                    key: {"true" if index % 2 else "false"}
+                """)
+            path = root / "entries" / week / f"{unit}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return root / "briefing.yaml"

@@ -60,7 +60,7 @@ def test_a_report_edited_between_builds_is_picked_up(small):
     stat = os.stat(path)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     after = _md(small)
-    assert "总投资10亿元：风电项目" in before and "总投资20亿元：风电项目" in after
+    assert "签约风电项目，总投资10亿元" in before and "签约风电项目，总投资20亿元" in after
     assert after == _md(small, use_cache=False)
 
 
@@ -71,7 +71,7 @@ def test_same_size_and_mtime_within_the_racy_window_is_rechecked(small):
     path.write_text(path.read_text(encoding="utf-8").replace("investment: 10\n", "investment: 30\n"),
                     encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
-    assert "总投资30亿元：风电项目" in _md(small)
+    assert "签约风电项目，总投资30亿元" in _md(small)
 
 
 def test_touched_but_unchanged_files_are_reused(small, monkeypatch):

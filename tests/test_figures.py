@@ -139,7 +139,7 @@ def test_industries_and_provinces(small):
 
 def test_missing_quiet_plans_and_progress(small):
     b = _briefing(small)
-    assert b.missing_units == ["C园区"] and b.quiet_units == ["B县"]
+    assert b.missing_units == ["C园区"] and b.quiet_units == []   # B县 made no trip but signed: not quiet
     assert [(p.text, p.units) for p in b.plans] == [("赴广东招商。", ["A县"]), ("跟踪签约项目", ["A县", "B县"])]
     assert [(m.project, m.before, m.stage) for m in b.movements] == [
         ("光伏 项目", "签约", "开工"), ("老厂改造", None, "投产"), ("材料厂", None, "开工")]

@@ -186,6 +186,12 @@ def test_a_key_project_never_started_gets_the_flag_in_the_ledger_workbook(tmp_pa
     assert body["光伏厂"]["开工周"] == "2023-W02" and body["光伏厂"]["到位资金合计（亿元）"] == 1
     b = briefing_of(config, "2023-W15")
     assert [a.name for a in b.overdue] == ["风电项目"] and b.stage_counts == {"开工": 1, "投产": 0}
+    # The briefing names it under 存在问题 and lists it in the 督办项目 附表.
+    from briefing.editions.markdown import render_markdown
+
+    md = render_markdown(b, None)
+    assert "存在问题" in md and "重点签约项目签约超过12周仍未开工1个：A县风电项目，详见附表。" in md, md
+    assert "督办项目（重点项目签约超过12周仍未开工）" in md
 
 
 def test_project_prints_a_history_and_hints_when_not_found(tmp_path):

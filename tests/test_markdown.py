@@ -206,26 +206,36 @@ def test_golden_markdown_of_the_sample_week(sample):
 def test_small_workspace_figures_in_words(small):
     md = _markdown(small)
     assert "**第3期**" in md and "测试州商务局　　　　2023年1月16日" in md
-    assert "本周（1月9日至15日），全州各县市（园区）领导带队外出招商2次，对接洽谈项目2个，签约项目1个，总投资10亿元；举办推介会1场。" in md
-    assert ("今年以来，全州落实执行招商引资项目3个，到位资金1.94亿元，比去年同期下降51.5%。"
+    # W02: A县 2 trips (2 + 0 negotiated), a 推介会; B县 one signing of 10; projects 0.2 + 0.5 + 0.125
+    assert ("本周（1月9日至15日），全州各县市（园区）领导带队外出招商2次，对接洽谈项目2个；签约项目1个，总投资10亿元；"
+            "举办推介会1场；落实执行招商引资项目3个，到位资金0.83亿元。") in md     # no 环比: W01 had A县 only
+    assert ("今年以来，全州外出招商3次，对接洽谈项目5个；签约项目3个，总投资11.36亿元；举办推介会1场；"
+            "落实执行招商引资项目3个，到位资金1.94亿元，比去年同期下降51.5%。"
             "其中，新建项目1个，到位资金1.32亿元；续建项目2个，到位资金0.63亿元。"
-            "区外招商引资项目2个，到位资金1.44亿元，比去年同期下降28.0%。") in md  # baseline: 4 and 2
+            "区外招商引资项目2个，到位资金1.44亿元，比去年同期下降28.0%，占全州到位资金的74.2%。") in md  # baseline: 4 and 2
+    # targets 10 + 0.5, funds 1.815 + 0.125 = 1.94: 18.5%; 15 of 365 days: 4.1%; two ranked units: no ranking said
+    assert "全州到位资金完成年度目标的18.5%，超时序进度14.4个百分点。\n" in md
     assert "\n\n注：同比数据来自配置中的去年同期累计数。\n" in md
-    assert "今年以来，全州各县市（园区）领导带队外出招商3次，对接洽谈项目5个，签约项目3个，总投资11.36亿元；举办推介会1场。" in md
     assert "今年以来，全州重点签约项目2个，已开工或投产1个，重点签约项目履约率50.0%。" in md
-    assert "| A县 | 10 | 1.82 | 18.2% | 4.1% | 2 |" in md      # 1.815 → 1.82, 18.15% → 18.2%: half up
-    assert "| B县 | 0.5 | 0.13 | 25.0% | 4.1% | 1 |" in md
-    assert "| C园区 | — | 0 | — | 4.1% | — |" in md
-    assert "本周无外出招商活动：B县。本周未报送：C园区。" in md
-    assert "1. 赴广东招商（A县）。\n2. 跟踪签约项目（A县、B县）。\n\n## 附表" in md  # merged, de-duplicated
-    assert "副县长李四带队赴深圳开展招商活动。" in md  # no "0个"
+    assert "本周新开工项目2个、新投产项目1个，其中A县光伏 项目、B县材料厂开工，A县老厂改造投产。" in md  # key signing first
+    assert "本周重点签约项目1个：B县风电项目（10亿元）。" in md
+    assert "| A县 | 10.00 | 1.82 | 18.2% | 2 |" in md      # 1.815 → 1.82, 18.15% → 18.2%: half up
+    assert "| B县 | 0.50 | 0.13 | 25.0% | 1 |" in md
+    assert "| C园区 | — | 0.00 | — | — |" in md
+    assert "### 表2　到位资金目标完成情况（今年以来，时序进度4.1%）" in md
+    assert "本周未报送：C园区。" in md and "无招商活动" not in md        # B县 signed: it had activity
+    assert "**（二）B县**。签约风电项目，总投资10亿元（重点项目）。" in md
+    assert "## 四、下一步工作\n\n1. 赴广东招商（A县）。\n2. 跟踪签约项目（A县、B县）。\n\n## 附表" in md  # merged
+    assert "存在问题" not in md and "未报送下一步" not in md
+    assert "副县长李四带队赴深圳。" in md  # no "0个"
     assert "报：州领导" in md and "（共印30份）" in md
 
 
 def test_negative_growth_reads_as_a_decline(tmp_path):
     reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
     md = _markdown(write_workspace(tmp_path / "ws", reports=reports))
-    assert "到位资金1.94亿元，比去年同期下降51.5%。" in md and "到位资金1.44亿元，比去年同期下降28.0%。" in md
+    assert "到位资金1.94亿元，比去年同期下降51.5%。" in md and "到位资金1.44亿元，比去年同期下降28.0%，" in md
+    assert "**全州招商引资工作有序推进　今年以来到位资金同比下降51.5%**" in md           # the headline says so too
 
 
 def test_growth_left_out_without_a_baseline(tmp_path):
@@ -237,10 +247,12 @@ def test_growth_left_out_without_a_baseline(tmp_path):
 def test_hostile_free_text_is_kept_literally(tmp_path):
     reports = dict(SMALL_REPORTS)
     reports["2023-W02/B县.yaml"] = SMALL_REPORTS["2023-W02/B县.yaml"].replace(
-        "investor: 风电公司", "investor: \"A&B <公司> {{ 7*7 }} {% if %} |x|\"")
+        "project: 风电项目", "project: \"A&B <公司> {{ 7*7 }} {% if %} |x|\"")
     md = _markdown(write_workspace(tmp_path / "ws", reports=reports))
-    # the same backslash escapes in prose and in a table cell: CommonMark shows the text as typed
-    assert md.count("A&B \\<公司> {{ 7\\*7 }} {% if %} \\|x\\|") == 2 and "49" not in md
+    # the same backslash escapes in prose (二, and 三 after the unit's name) and in a table cell:
+    # CommonMark shows the text as typed
+    assert md.count("A&B \\<公司> {{ 7\\*7 }} {% if %} \\|x\\|") == 3 and "49" not in md
+    assert "签约A&B \\<公司>" in md and "B县A&B \\<公司>" in md
 
 
 def test_workspace_template_overrides_default(small):

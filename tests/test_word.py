@@ -93,7 +93,9 @@ def test_footer_has_page_field_with_dashes_on_outer_sides(word):
 
 def test_content_matches_the_markdown_figures(word):
     text = _text(word)
-    assert "今年以来，全州各县市（园区）领导带队外出招商3次，对接洽谈项目5个，签约项目3个，总投资11.36亿元" in text
+    assert "今年以来，全州外出招商3次，对接洽谈项目5个；签约项目3个，总投资11.36亿元" in text
+    assert "全州招商引资工作有序推进\n今年以来到位资金同比下降51.5%\n一、总体情况" in text   # the headline, two lines
+    assert "完成年度目标的18.5%，超时序进度14.4个百分点" in text
     assert "到位资金1.94亿元，比去年同期下降51.5%" in text and "履约率50.0%" in text  # against the baseline
     assert "（一）A县。" in text and "本周未报送：C园区。" in text
     assert "报：州领导" in text and "（共印30份）" in text

@@ -46,7 +46,7 @@ from docx.shared import Mm, Pt, RGBColor
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the package, in a source checkout
 import docx_package  # noqa: E402  (a sibling file; tools/ is not a package)
-from briefing.editions.spec import APPENDIX, NOTES, OUTLINE, TABLES, Each, Paragraph  # noqa: E402
+from briefing.editions.spec import APPENDIX, EDITOR_NOTE, HEADLINE, NOTES, OUTLINE, TABLES, Each, Paragraph  # noqa: E402
 
 BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, PAGE_FONT = "仿宋", "黑体", "楷体", "方正小标宋简体", "宋体"
 LATIN_FONT = "Times New Roman"
@@ -56,6 +56,8 @@ TEXT_WIDTH = Mm(156)
 LEFT_MARGIN = Mm(28)
 BODY_TRACKING = -0.25       # points between characters: 28 characters of 16 pt in 156 mm
 CELL_PADDING = Mm(1.5)
+TABLE_SIZE = 10.5           # 五号: figures and text of the tables
+HEADER_TRACKING = -0.5      # points between the header's characters: four of 五号 in a 17.5 mm column
 KEEP_WHOLE = 10             # tables of up to this many data rows are never split across pages
 PAGE_NUMBER_LINE = Pt(14)   # exact height of the page-number line (四号)
 FOOTER_DISTANCE = Mm(25.5)  # page edge to the foot of that line: the dash 7 mm below the text block
@@ -100,7 +102,15 @@ def defaults(doc) -> None:
     lang = rpr.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    # A full line (28 characters) followed by "，" lets LibreOffice hang the mark in the margin,
+    # and its PDF then leaves the mark out (measured in 7.4: "分列前两位，木垒县" printed without
+    # its comma).  LibreOffice 7.4 hangs punctuation when this default is 0 or absent and not
+    # when it is 1 (it reads the flag the other way round); Word's own default is 1, which it
+    # draws correctly.  So 1: every mark printed in both, a line breaking one character early
+    # there instead.
+    set_child(ppr, "w:overflowPunct", PPR_ORDER, val="1")
+    spacing = ppr.find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
 
@@ -332,14 +342,24 @@ def styles(doc) -> None:
     # Single spacing: LibreOffice clips a paragraph border under an exact line height.
     paragraph_style(doc, "编印", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
     doc.styles["编印"].paragraph_format.space_after = Pt(18)
+    # 标题 (headline): 二号 in the masthead's face, centred, a blank line's room above and below.
+    headline_style = paragraph_style(doc, "标题", TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    headline_style.paragraph_format.space_before = Pt(6)
+    headline_style.paragraph_format.space_after = Pt(14)
+    headline_style.paragraph_format.keep_with_next = True
+    set_child(headline_style.element.get_or_add_pPr(), "w:contextualSpacing", PPR_ORDER)  # none between its lines
+    paragraph_style(doc, "编者按", SUBHEADING_FONT, 16, exact=LINE, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                    spacing=BODY_TRACKING)
     paragraph_style(doc, "表题", HEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     doc.styles["表题"].paragraph_format.space_before = Pt(12)
     doc.styles["表题"].paragraph_format.space_after = Pt(6)
     doc.styles["表题"].paragraph_format.keep_with_next = True
-    paragraph_style(doc, "表格文字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
-    # Headers in 五号 so that four characters fit an 18 mm column (with the padding); the figures stay 小四.
-    paragraph_style(doc, "表格标题", BODY_FONT, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
-    paragraph_style(doc, "表格数字", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
+    # 五号 throughout, so that 表1's eight columns fit: a unit's name (8 characters) on one line,
+    # four header characters (with -0.5 pt spacing) in 17.5 mm; the header's unit on its own line.
+    paragraph_style(doc, "表格文字", BODY_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
+    paragraph_style(doc, "表格标题", BODY_FONT, TABLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
+                    spacing=HEADER_TRACKING)
+    paragraph_style(doc, "表格数字", BODY_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
     paragraph_style(doc, "表注", BODY_FONT, 12, indent_chars=0)
     # 版记 lines: 四号, one character in from both ends of the rules (GB/T 9704 §7.3.5).
     record = paragraph_style(doc, "版记", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
@@ -390,6 +410,20 @@ def masthead(doc) -> None:
     bottom_border(line)
 
 
+def headline(doc) -> None:
+    """标题 under the red rule, a line for each part around a full-width space ("全州招商引资工作
+    持续推进　今年以来…": two centred lines); then the 编者按 when there is one ("编者按：" in the
+    style 单位名称)."""
+    add(doc, "{%p for line in (" + HEADLINE.text[3:-3] + ").split('　') %}")
+    add(doc, "{{ line }}", "标题")
+    add(doc, "{%p endfor %}")
+    add(doc, "{%p if " + EDITOR_NOTE.when + " %}")
+    note = add(doc, "", "编者按")
+    note.add_run("编者按：", style="单位名称")
+    note.add_run(EDITOR_NOTE.text)
+    add(doc, "{%p endif %}")
+
+
 def paragraph(doc, block: Paragraph, style: str | None = None) -> None:
     """A paragraph of the spec, inside ``{%p if %}`` when it has a condition."""
     if block.when:
@@ -415,11 +449,18 @@ def each(doc, block: Each) -> None:
 
 
 def body(doc) -> None:
-    """Sections 一 to 四, from the outline of the spec."""
+    """The sections of the spec's outline, each shown when its condition holds, numbered 一、二、…
+    by the sections shown."""
+    add(doc, "{%p set shown_sections = namespace(n=0) %}")
     for section in OUTLINE:
-        add(doc, section.heading, "Heading 1")
+        if section.when:
+            add(doc, "{%p if " + section.when + " %}")
+        add(doc, "{% set shown_sections.n = shown_sections.n + 1 %}{{ shown_sections.n|cn_number }}、" + section.heading,
+            "Heading 1")
         for block in section.blocks:
             paragraph(doc, block) if isinstance(block, Paragraph) else each(doc, block)
+        if section.when:
+            add(doc, "{%p endif %}")
 
 
 def cells(columns, total: bool = False) -> list[str]:
@@ -434,6 +475,8 @@ def tables(doc) -> None:
     add(doc, APPENDIX, "Heading 1")  # kept with 表1 (keep-with-next), no page break: no half-empty page
     add(doc, "{%p set shown = namespace(tables=0) %}")
     for spec in TABLES:
+        if spec.excel_only:
+            continue
         if spec.when:
             add(doc, "{%p if " + spec.when + " %}")
         add(doc, "{% set shown.tables = shown.tables + 1 %}表{{ shown.tables }}　" + spec.title, "表题")
@@ -535,6 +578,7 @@ def build(path: Path) -> Path:
     add(doc, '{%p import "prose.j2" as prose %}')
     add(doc, "{%p set c = b.config %}")
     masthead(doc)
+    headline(doc)
     body(doc)
     tables(doc)
     distribution(doc)

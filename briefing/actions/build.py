@@ -129,11 +129,16 @@ def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) 
 
 
 def briefing_of(ws: Workspace, gathered: Gathered, number: int | None, date: dt.date, note: Note,
-                correction: int = 0) -> Briefing:
-    """The :class:`Briefing` of the gathered week, as issue ``number`` (``None``: a draft)."""
+                correction: int = 0, headline: str | None = None, editor_note: str | None = None) -> Briefing:
+    """The :class:`Briefing` of the gathered week, as issue ``number`` (``None``: a draft);
+    ``headline`` and ``editor_note`` (编者按), when not blank, replace the config's."""
     week = gathered.week
     b = gathered.tally.briefing(ws.config, week, number, date)
     b.draft, b.correction = number is None, correction
+    if headline and headline.strip():
+        b.headline = headline.strip()
+    if editor_note and editor_note.strip():
+        b.editor_note = editor_note.strip()
     reported, units = len(ws.config.unit_names) - len(b.missing_units), len(ws.config.unit_names)
     if reported * 2 < units:
         note(f"注意：{week.text}只有 {reported} 个单位报送（共 {units} 个）。如需生成其他周的简报，请用 --week 指定")
@@ -206,8 +211,9 @@ def _docx(b: Briefing, ws: Workspace, note: Note = _ignore) -> bytes:
 
 def _pdf(b: Briefing, ws: Workspace, note: Note) -> bytes:
     from briefing.editions.pdf import docx_to_pdf
+    from briefing.workspace.cache import user_cache_dir
 
-    return docx_to_pdf(_docx(b, ws), note=note)
+    return docx_to_pdf(_docx(b, ws), note=note, fonts=user_cache_dir() / "fonts")
 
 
 def _xlsx(b: Briefing, ws: Workspace, note: Note) -> bytes:
@@ -252,24 +258,25 @@ def draft_date(week: Week, day: dt.date) -> tuple[dt.date, str | None]:
 
 def build(ws: Workspace, week: str | Week | None = None, formats: Sequence[str] | None = None,
           issue: int | None = None, date: dt.date | None = None, use_cache: bool = True,
-          note: Note = _ignore) -> list[Path]:
+          note: Note = _ignore, headline: str | None = None, editor_note: str | None = None) -> list[Path]:
     """Build the draft of ``week`` (default: the reporting week) in ``formats``; return the files.
 
     ``issue`` renders the editions as that 期号 without publishing or recording anything (for
-    previews and tests; ``briefing publish`` is what assigns numbers).
+    previews and tests; ``briefing publish`` is what assigns numbers).  ``headline`` and
+    ``editor_note`` (编者按) override the config's; blank ones are ignored.
     """
-    return make_draft(ws, week, formats, date, use_cache, note, issue).files
+    return make_draft(ws, week, formats, date, use_cache, note, issue, headline, editor_note).files
 
 
 def make_draft(ws: Workspace, week: str | Week | None = None, formats: Sequence[str] | None = None,
                date: dt.date | None = None, use_cache: bool = True, note: Note = _ignore,
-               issue: int | None = None) -> Draft:
+               issue: int | None = None, headline: str | None = None, editor_note: str | None = None) -> Draft:
     """``briefing build``: the draft (征求意见稿) of ``week``; consumes no 期号.  Suspicious
     figures do not stop it: they are returned for the clerk to see first."""
     with no_gc_pauses():
         gathered = gather(ws, week, use_cache, note)
         day, date_note = (date, None) if date is not None else draft_date(gathered.week, today())
-        b = briefing_of(ws, gathered, issue, day, note)
+        b = briefing_of(ws, gathered, issue, day, note, headline=headline, editor_note=editor_note)
         editions = render(b, ws, formats, note)  # all made before any is written
         record_build(ws.state, b.week)  # first: a workspace whose records cannot be written gets no files
         written = [write_bytes(ws.output / output_name(b, ext), data, ws.inside) for ext, data in editions]

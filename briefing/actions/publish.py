@@ -53,7 +53,8 @@ class Issued:
 
 def publish(ws: Workspace, week: str | Week | None = None, formats: Sequence[str] | None = None,
             date: dt.date | None = None, issue: int | None = None, correct: bool = False,
-            accept_warnings: bool = False, use_cache: bool = True, note: Note = _ignore) -> Issued:
+            accept_warnings: bool = False, use_cache: bool = True, note: Note = _ignore,
+            headline: str | None = None, editor_note: str | None = None) -> Issued:
     """Publish the briefing of ``week`` (default: the reporting week); see the module docstring."""
     week = chosen_week(ws, week)
     now = today()
@@ -66,7 +67,7 @@ def publish(ws: Workspace, week: str | Week | None = None, formats: Sequence[str
         with Lock(ws.state / LOCK):
             issues = read_register(ws.state)
             number, correction = _check_request(issues, ws, week, issue, correct)
-            b = briefing_of(ws, gathered, number, date or now, note, correction)
+            b = briefing_of(ws, gathered, number, date or now, note, correction, headline, editor_note)
             doubts = suspicious(gathered, b)
             if doubts and not accept_warnings:
                 raise BriefingError(

@@ -17,7 +17,9 @@ from jinja2 import Environment
 
 from briefing import fmt
 from briefing.editions.jinja import compiled_expression, compiled_template, literal, oneline, spec_env
-from briefing.editions.spec import COUNT, MONEY, NOTES, OUTLINE, PERCENT, TABLES, TEXT, Column, Each, Paragraph, Table
+from briefing.editions.jinja import cn_number
+from briefing.editions.spec import (COUNT, EDITOR_NOTE, HEADLINE, MONEY, NOTES, OUTLINE, PERCENT, TABLES, TEXT, Column,
+                                    Each, Paragraph, Table)
 from briefing.figures.briefing import Briefing
 
 
@@ -57,6 +59,9 @@ class FilledTable:
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None
+    week_rows: list[list[Any]] = field(default_factory=list)
+    """With ``excel``: each row's figures of this week, by column (``None`` where a column has none)."""
+    week_total: list[Any] | None = None
     empty: str | None = None
     """What is said instead of the table (it has no rows, and its spec says so)."""
 
@@ -120,12 +125,20 @@ def evaluator(b: Briefing, markdown: bool = False, **names: Any) -> Evaluator:
 
 
 def outline(ev: Evaluator) -> list[FilledSection]:
-    """The sections of the body, their paragraphs rendered."""
+    """The sections shown, numbered 一、二、… in order, their paragraphs rendered."""
     sections = []
     for section in OUTLINE:
+        if not ev.shown(section.when):
+            continue
         blocks = [_block(ev, block) for block in section.blocks]
-        sections.append(FilledSection(ev.text(section.heading), [block for block in blocks if block.items]))
+        heading = f"{cn_number(len(sections) + 1)}、{ev.text(section.heading)}"
+        sections.append(FilledSection(heading, [block for block in blocks if block.items]))
     return sections
+
+
+def front(ev: Evaluator) -> tuple[str, str | None]:
+    """The headline (标题) and the 编者按 (``None`` without one)."""
+    return ev.text(HEADLINE.text), ev.text(EDITOR_NOTE.text) if ev.shown(EDITOR_NOTE.when) else None
 
 
 def notes(ev: Evaluator) -> list[str]:
@@ -143,17 +156,24 @@ def _block(ev: Evaluator, block: Paragraph | Each) -> Block:
     return Block(items, numbered=block.numbered)
 
 
-def tables(ev: Evaluator, text: bool = True) -> list[FilledTable]:
-    """The tables shown, numbered, filled (see :class:`FilledTable` for ``text``)."""
+def tables(ev: Evaluator, text: bool = True, excel: bool = False) -> list[FilledTable]:
+    """The tables shown, numbered, filled (see :class:`FilledTable` for ``text``); ``excel``:
+    with the workbook's own lists too."""
     filled = []
     for table in TABLES:
-        if not ev.shown(table.when):
+        if (table.excel_only and not excel) or not ev.shown(table.when):
             continue
         result = FilledTable(table, len(filled) + 1, ev.text(table.title), [ev.text(c.header) for c in table.columns])
         markdown = ev.markdown
+        weekly = excel and any(column.week for column in table.columns)
         for names in ev.each(table.rows):
             result.rows.append([_cell(ev.value(column.value, **names), column, text, markdown)
                                 for column in table.columns])
+            if weekly:
+                result.week_rows.append([_cell(ev.value(column.week, **names), column, text, markdown)
+                                         if column.week else None for column in table.columns])
+        if weekly:
+            result.week_total = [ev.value(column.week_total) if column.week_total else None for column in table.columns]
         if not result.rows and table.empty is not None:
             result.empty = ev.text(table.empty)
         elif table.has_total:
@@ -164,7 +184,7 @@ def tables(ev: Evaluator, text: bool = True) -> list[FilledTable]:
     return filled
 
 
-_PRINT = {COUNT: str, MONEY: fmt.money, PERCENT: fmt.percent}
+_PRINT = {COUNT: str, MONEY: fmt.amount, PERCENT: fmt.percent}
 
 
 def cell_text(value: Any, column: Column, markdown: bool) -> str:
@@ -172,6 +192,8 @@ def cell_text(value: Any, column: Column, markdown: bool) -> str:
     if value is None and column.missing is not None:
         return column.missing
     if column.kind == TEXT:
+        if isinstance(value, (list, tuple)):
+            return literal("、".join(oneline(str(item)) for item in value), markdown)
         return literal(oneline(str(value)), markdown)
     return _PRINT[column.kind](value)
 
@@ -179,6 +201,8 @@ def cell_text(value: Any, column: Column, markdown: bool) -> str:
 def _cell(value: Any, column: Column, text: bool, markdown: bool) -> Any:
     if text:
         return cell_text(value, column, markdown)
+    if isinstance(value, (list, tuple)):
+        return "、".join(oneline(str(item)) for item in value)
     return column.missing if value is None and column.missing is not None else value
 
 

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from briefing import fmt
 from briefing.errors import BriefingError
+from briefing.figures.regions import without_repeated_province
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -150,8 +151,46 @@ def _clause_filter(eval_ctx: EvalContext, value: object) -> str:
     return _literal(eval_ctx, clause(str(value)))
 
 
+@pass_eval_context
+def _places_filter(eval_ctx: EvalContext, destinations: Iterable[object]) -> str:
+    """``places``: destinations joined with 、, each province written once ("浙江省杭州市、宁波市")."""
+    return "、".join(_literal(eval_ctx, oneline(str(place)))
+                    for place in without_repeated_province([oneline(str(place)) for place in destinations]))
+
+
+@pass_eval_context
+def _annotate_filter(eval_ctx: EvalContext, name: object, *notes: object) -> str:
+    """``annotate``: ``name（note，note）`` with the notes inside a bracket the name ends with
+    (never "项目（二期）（呼图壁县）"); empty notes are left out."""
+    note = "，".join(oneline(str(part)) for part in notes if part not in (None, ""))
+    return _literal(eval_ctx, fmt.annotate(oneline(str(name)), note))
+
+
+@pass_eval_context
+def _of_unit_filter(eval_ctx: EvalContext, project: object, unit: object) -> str:
+    """``of_unit``: a project named with its unit in front ("呼图壁县数据中心项目"), unless its
+    name already starts with the unit's."""
+    project, unit = oneline(str(project)), oneline(str(unit))
+    return _literal(eval_ctx, project if project.startswith(unit) else unit + project)
+
+
+@pass_eval_context
+def _without_unit_filter(eval_ctx: EvalContext, project: object, unit: object) -> str:
+    """``without_unit``: a project's name without its unit's name in front, where the unit is
+    the subject already ("（三）呼图壁县。…签约风光储一体化项目")."""
+    project, unit = oneline(str(project)), oneline(str(unit))
+    short = project[len(unit):] if project.startswith(unit) and len(project) > len(unit) + 1 else project
+    return _literal(eval_ctx, short)
+
+
 FILTERS = {
     "money": fmt.money,
+    "amount": fmt.amount,
+    "points": fmt.points,
+    "places": _places_filter,
+    "annotate": _annotate_filter,
+    "of_unit": _of_unit_filter,
+    "without_unit": _without_unit_filter,
     "percent": fmt.percent,
     "percent_abs": fmt.percent_abs,
     "full_date": fmt.full_date,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from briefing.editions.contents import context, evaluator, notes, outline, tables
+from briefing.editions.contents import context, evaluator, front, notes, outline, tables
 from briefing.editions.jinja import make_env, template_error
 from briefing.editions.spec import APPENDIX
 from briefing.figures.briefing import Briefing
@@ -28,8 +28,10 @@ def render_markdown(b: Briefing, workspace_templates: Path | None) -> str:
         names = context(b)
         ev = evaluator(b, markdown=True, prose=env.get_template("prose.j2").make_module(),
                        rounding_note=names["rounding_note"])
+        headline, editor_note = front(ev)
         text = env.get_template(MARKDOWN_TEMPLATE).render(
-            **names, outline=outline(ev), appendix=APPENDIX, tables=tables(ev), notes=notes(ev))
+            **names, headline=headline, editor_note=editor_note, outline=outline(ev), appendix=APPENDIX,
+            tables=tables(ev), notes=notes(ev))
     except TemplateError as error:
         raise template_error(error) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

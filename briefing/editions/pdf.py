@@ -31,11 +31,14 @@ def soffice() -> str | None:
     return None
 
 
-def docx_to_pdf(docx: bytes, timeout: float = 180, note: Callable[[str], None] | None = None) -> bytes:
+def docx_to_pdf(docx: bytes, timeout: float = 180, note: Callable[[str], None] | None = None,
+                fonts: Path | None = None) -> bytes:
     """Convert a .docx to PDF with LibreOffice (headless, with a throwaway profile).
 
     Fonts the document names but this machine lacks are replaced by installed Chinese faces
     (see :mod:`briefing.editions.pdffonts`); ``note`` receives one Chinese line per replaced font.
+    ``fonts``: a folder kept between runs for standalone copies of collection faces (the
+    per-user cache's), so that the PDF names the face it uses.
     """
     exe = soffice()
     if exe is None:
@@ -45,9 +48,9 @@ def docx_to_pdf(docx: bytes, timeout: float = 180, note: Callable[[str], None] |
         work = Path(tmp)
         source = work / "briefing.docx"
         source.write_bytes(docx)
-        fonts = plan_replacements(docx)
-        write_profile(work / "profile", fonts.replace)
-        for line in fonts.lines:
+        plan = plan_replacements(docx, copies=fonts)
+        write_profile(work / "profile", plan.replace)
+        for line in plan.lines:
             if note is not None:
                 note(line)
         profile = (work / "profile").as_uri()
@@ -55,7 +58,7 @@ def docx_to_pdf(docx: bytes, timeout: float = 180, note: Callable[[str], None] |
                    "--convert-to", "pdf", "--outdir", str(work), str(source)]
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                           env=soffice_environment(fonts, work))
+                           env=soffice_environment(plan, work))
         except (OSError, subprocess.TimeoutExpired) as error:
             raise BriefingError(f"LibreOffice 转换 PDF 失败：{error}") from None
         result = work / "briefing.pdf"

@@ -13,6 +13,10 @@ replacement table maps names only, so that one goes into a fontconfig rule inste
 weight), in a configuration that includes the system's and is given to LibreOffice alone
 (``FONTCONFIG_FILE``).
 
+Debian's Noto CJK faces live in collections whose shared CFF table is named after the JP face;
+:mod:`briefing.editions.fontfaces` makes standalone copies of the faces used (in the per-user
+cache folder) so that the PDF names the SC face it is set in.
+
 Which faces are installed comes from ``fc-list``.  Where there is none (Windows, macOS), the
 system's own fonts are left alone: a Chinese Windows has 仿宋, 黑体 and 楷体.
 """
@@ -28,6 +32,8 @@ import zipfile
 from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
+
+from briefing.editions.fontfaces import standalone_family
 
 # Installed faces to use instead, best first.  Noto CJK SC comes with Debian's fonts-noto-cjk,
 # AR PL UKai CN with fonts-arphic-ukai, Liberation Serif (Times New Roman's metrics) with
@@ -89,29 +95,42 @@ class FontPlan(NamedTuple):
     replace: dict[str, str]     # LibreOffice's replacement table: missing font → installed face
     embolden: dict[str, str]    # fontconfig rules: missing font → installed face, bold
     lines: list[str]            # one Chinese line for the clerk per missing font
+    fonts: Path | None = None   # the folder of standalone copies of collection faces, if any is used
 
 
-def plan_replacements(docx: bytes, installed: set[str] | None = None) -> FontPlan:
-    """Which installed face stands in for each font the document names and this machine lacks."""
+def plan_replacements(docx: bytes, installed: set[str] | None = None, copies: Path | None = None) -> FontPlan:
+    """Which installed face stands in for each font the document names and this machine lacks.
+
+    With ``copies`` (a folder), a face that lives in a font collection behind its first face is
+    named by its standalone copy there (see :mod:`briefing.editions.fontfaces`), so that the PDF
+    names the face that is used.
+    """
     installed = installed_families() if installed is None else installed
     plan = FontPlan({}, {}, [])
     if installed is None:
         return plan
     can_embolden = fontconfig_base() is not None
+    standalone: dict[str, str] = {}
     for font in sorted(fonts_named(docx)):
         kind = kind_of(font)
         if font in installed or kind is None:
             continue
         face = next((name for name in CANDIDATES["serif" if kind == "heavy serif" else kind] if name in installed), None)
+        if face is not None and copies is not None and kind != "latin serif" and kind != "latin sans":
+            if face not in standalone:
+                standalone[face], extra = standalone_family(face, copies)
+                plan.lines.extend(extra)
+            if standalone[face] != face:
+                plan = plan._replace(fonts=copies)
         if face is None:
             hint = INSTALL_HINT["serif" if kind == "heavy serif" else kind]
             plan.lines.append(f"PDF 中“{font}”本机未安装，也没有可代替的字体，由 LibreOffice 自动选择"
                               f"（Debian/Ubuntu 可安装 {hint}）")
         elif kind == "heavy serif" and can_embolden:
-            plan.embolden[font] = face
+            plan.embolden[font] = standalone.get(face, face)
             plan.lines.append(f"PDF 中“{font}”用“{face}”粗体代替")
         else:
-            plan.replace[font] = face
+            plan.replace[font] = standalone.get(face, face)
             plan.lines.append(f"PDF 中“{font}”用“{face}”代替")
     return plan
 
@@ -125,25 +144,28 @@ def fontconfig_base() -> Path | None:
     return None
 
 
-def fontconfig_rules(embolden: dict[str, str], base: Path) -> str:
-    """A fontconfig configuration: the system's, plus a bold face for each heavy masthead font."""
+def fontconfig_rules(embolden: dict[str, str], base: Path, folder: Path | None = None) -> str:
+    """A fontconfig configuration: the system's, the folder of standalone face copies (if any),
+    and a bold face for each heavy masthead font."""
     rules = "".join(
         '<match target="pattern">'
         f'<test name="family"><string>{escape(font)}</string></test>'
         f'<edit name="family" mode="assign" binding="strong"><string>{escape(face)}</string></edit>'
         '<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit>'
         '</match>' for font, face in embolden.items())
+    folders = f"<dir>{escape(str(folder))}</dir>" if folder is not None else ""
     return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
-            f'<include ignore_missing="yes">{escape(str(base))}</include>{rules}</fontconfig>\n')
+            f'<include ignore_missing="yes">{escape(str(base))}</include>{folders}{rules}</fontconfig>\n')
 
 
 def soffice_environment(plan: FontPlan, folder: Path) -> dict[str, str] | None:
-    """The environment for LibreOffice: with ``FONTCONFIG_FILE`` when there are bold rules."""
+    """The environment for LibreOffice: with ``FONTCONFIG_FILE`` when there are bold rules or
+    standalone face copies."""
     base = fontconfig_base()
-    if not plan.embolden or base is None:
+    if not (plan.embolden or plan.fonts) or base is None:
         return None
     rules = folder / "fonts.conf"
-    rules.write_text(fontconfig_rules(plan.embolden, base), encoding="utf-8")
+    rules.write_text(fontconfig_rules(plan.embolden, base, plan.fonts), encoding="utf-8")
     return dict(os.environ, FONTCONFIG_FILE=str(rules))
 
 

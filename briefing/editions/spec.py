@@ -17,7 +17,8 @@ template, looked up directly by the other editions, and printed by the column's 
 ``money``/``percent``/``cell`` filters, or the same functions).  Names available: ``b`` (the
 :class:`~briefing.figures.briefing.Briefing`), ``c`` (its config), ``prose`` (the macros of
 ``prose.j2``, where the wording lives), ``rounding_note``; in a table, the names of its
-``rows`` loop and ``loop``.  Text typed by units or the bureau goes through the ``text``/
+``rows`` loop and ``loop``.  Money in tables has exactly two decimals (``amount``); prose keeps
+at most two (``money``).  Text typed by units or the bureau goes through the ``text``/
 ``cell`` filters, so it shows as typed in every edition.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 TEXT, COUNT, MONEY, PERCENT = "text", "count", "money", "percent"
 """Kinds of column: how a value is printed (and its Excel number format)."""
-_FILTERS = {TEXT: "cell", COUNT: None, MONEY: "money", PERCENT: "percent"}
+_FILTERS = {TEXT: "cell", COUNT: None, MONEY: "amount", PERCENT: "percent"}
 EXCEL_FORMATS = {TEXT: "@", COUNT: "0", MONEY: "0.00", PERCENT: "0.0%"}
 TEXT_WIDTH = 156
 """mm: the Word edition's text block; a table's columns share it."""
@@ -49,6 +50,10 @@ class Column:
     """Attribute path: the cell of the 合计 row (``None``: blank)."""
     missing: str | None = None
     """Printed when the value is ``None`` (``None``: the value never is)."""
+    week: str | None = None
+    """Attribute path of this week's figure, printed beside the value (今年以来) in Excel only."""
+    week_total: str | None = None
+    """Attribute path of the 合计 of ``week``."""
 
     @property
     def right(self) -> bool:
@@ -85,6 +90,8 @@ class Table:
     empty: str | None = None
     """Template said instead of the table when it has no rows (``None``: the table is printed anyway)."""
     total_label: str = "合计"
+    excel_only: bool = False
+    """A list for the workbook only (the trips: section 二 tells them in the other editions)."""
 
     @property
     def iterable(self) -> str:
@@ -127,68 +134,89 @@ class Each:
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section of the body: its heading and paragraphs."""
+    """A section of the body: its heading (without its number), paragraphs, and when it is
+    shown.  Shown sections are numbered 一、二、… in order, so numbers never skip."""
 
     heading: str
     blocks: tuple[Paragraph | Each, ...]
+    when: str | None = None
 
 
 # ---------------------------------------------------------------- the outline
 
+HEADLINE = Paragraph("{{ prose.headline(b) }}")
+"""标题: under the masthead's red rule, before the sections."""
+EDITOR_NOTE = Paragraph("{{ b.editor_note|text }}", when="b.editor_note")
+"""编者按: under the headline, when the clerk gives one (printed after "编者按：")."""
+
+OVERDUE = "b.overdue"
+"""Key projects the ledger finds overdue (signed more than ``ledger.overdue_weeks`` ago, not
+started): named under 存在问题, listed in the 督办项目 附表."""
 
 OUTLINE = (
-    Section("一、总体情况", (
-        Paragraph('{{ prose.activity(b, b.week_totals, "本周（" ~ b.week_start|date_range(b.week_end) ~ "）") }}'),
-        Paragraph('{{ prose.projects(b, b.week_totals, "本周", false) }}'),
-        Paragraph('{{ prose.activity(b, b.ytd_totals, "今年以来") }}'),
-        Paragraph('{{ prose.projects(b, b.ytd_totals, "今年以来", true) }}'),
+    Section("总体情况", (
+        Paragraph("{{ prose.week_overview(b) }}"),
+        Paragraph("{{ prose.year_overview(b) }}"),
+        Paragraph("{{ prose.standing(b) }}", when="b.assessment.standing.points is not none"),
     )),
-    Section("二、{{ c.units_label|text }}招商动态", (
+    Section("{{ c.units_label|text }}招商动态", (
         Each("s in b.sections", "{{ prose.unit_body(s) }}", lead="（{{ loop.index|cn_number }}）{{ s.unit|text }}"),
-        Paragraph("{{ prose.no_trips(b) }}", when="b.quiet_units or b.missing_units"),
-    )),
-    Section("三、重点项目推进", (
-        Paragraph("{{ prose.key_signings(b) }}"),
+        Paragraph("{{ prose.no_activity(b) }}", when="b.quiet_units or b.missing_units"),
+    ), when="b.sections or b.quiet_units or b.missing_units"),
+    Section("重点项目推进", (
+        Paragraph("{{ prose.key_signings(b) }}", when="b.key_signings_week"),
         Paragraph("{{ prose.movements(b) }}", when="b.movements"),
-        Paragraph("{{ prose.fulfilment(b) }}"),
-    )),
-    Section("四、下一步工作", (
-        Each("p in b.plans", "{{ prose.plan(p) }}", numbered=True,
-             empty="本周{{ c.units_label|text }}未报送下一步工作计划。"),
-    )),
+        Paragraph("{{ prose.fulfilment(b) }}", when="b.fulfilment.total"),
+    ), when="b.key_signings_week or b.movements or b.fulfilment.total"),
+    Section("存在问题", (
+        Each("p in b.problems", "{{ prose.plan(p) }}", numbered=True),
+        Paragraph("{{ prose.overdue(b) }}", when=OVERDUE),
+    ), when=f"b.problems or ({OVERDUE})"),
+    Section("下一步工作", (
+        Each("p in b.plans", "{{ prose.plan(p) }}", numbered=True),
+    ), when="b.plans"),
 )
 
 APPENDIX = "附表"
 """The heading of the tables."""
 
 # ---------------------------------------------------------------- the tables
+# Widths: a header's words never break.  五号 bold takes 3.7 mm a character (3.5 with the
+# headers' -0.5 pt spacing) plus 3 mm of padding: four characters need 17.1 mm, five 20.6,
+# six 24.2; the unit ("（亿元）") goes on a line of its own.  Narrow columns get short headers.
 
 TABLES = (
     Table("units", "{{ c.units_label|text }}招商引资情况（今年以来，截至第{{ b.week_no }}周）", "u in b.units", (
-        Column("单位", "u.unit", TEXT, 30),
-        Column("外出招商（次）", "u.ytd.trips", total="b.ytd_totals.trips"),
-        Column("对接洽谈项目（个）", "u.ytd.negotiated", total="b.ytd_totals.negotiated"),
-        Column("签约项目（个）", "u.ytd.signings", total="b.ytd_totals.signings"),
-        Column("签约总投资（亿元）", "u.ytd.investment", MONEY, total="b.ytd_totals.investment"),
-        Column("落实执行项目（个）", "u.ytd.projects", total="b.ytd_totals.projects"),
-        Column("到位资金（亿元）", "u.ytd.funds", MONEY, total="b.ytd_totals.funds"),
-        Column("{{ c.external_label|cell }}到位资金（亿元）", "u.ytd.external_funds", MONEY,
-               total="b.ytd_totals.external_funds"),
+        Column("单位", "u.unit", TEXT, 33.5),
+        Column("外出招商（次）", "u.ytd.trips", width=17.5, total="b.ytd_totals.trips",
+               week="u.week.trips", week_total="b.week_totals.trips"),
+        Column("洽谈项目（个）", "u.ytd.negotiated", width=17.5, total="b.ytd_totals.negotiated",
+               week="u.week.negotiated", week_total="b.week_totals.negotiated"),
+        Column("签约项目（个）", "u.ytd.signings", width=17.5, total="b.ytd_totals.signings",
+               week="u.week.signings", week_total="b.week_totals.signings"),
+        Column("签约投资（亿元）", "u.ytd.investment", MONEY, 17.5, total="b.ytd_totals.investment",
+               week="u.week.investment", week_total="b.week_totals.investment"),
+        Column("落实项目（个）", "u.ytd.projects", width=17.5, total="b.ytd_totals.projects",
+               week="u.week.projects", week_total="b.week_totals.projects"),
+        Column("到位资金（亿元）", "u.ytd.funds", MONEY, 17.5, total="b.ytd_totals.funds",
+               week="u.week.funds", week_total="b.week_totals.funds"),
+        Column("{{ c.external_label|cell }}资金（亿元）", "u.ytd.external_funds", MONEY, 17.5,
+               total="b.ytd_totals.external_funds", week="u.week.external_funds",
+               week_total="b.week_totals.external_funds"),
     )),
-    Table("targets", "到位资金目标完成情况（时序进度{{ b.time_progress|percent }}）", "u in b.units", (
+    Table("targets", "到位资金目标完成情况（今年以来，时序进度{{ b.time_progress|percent }}）", "u in b.units", (
         Column("单位", "u.unit", TEXT, 44),
-        Column("年度目标（亿元）", "u.target", MONEY, 26, total="b.target_total", missing="—"),
-        Column("到位资金（亿元）", "u.ytd.funds", MONEY, 26, total="b.ytd_totals.funds"),
-        Column("完成率", "u.completion", PERCENT, 20, total="b.target_completion", missing="—"),
-        Column("时序进度", "b.time_progress", PERCENT, 20, total="b.time_progress"),
-        Column("排名", "u.rank", COUNT, 20, missing="—"),
+        Column("年度目标（亿元）", "u.target", MONEY, 28, total="b.target_total", missing="—"),
+        Column("到位资金（亿元）", "u.ytd.funds", MONEY, 28, total="b.ytd_totals.funds"),
+        Column("完成率", "u.completion", PERCENT, 28, total="b.target_completion", missing="—"),
+        Column("排名", "u.rank", COUNT, 28, missing="—"),
     ), when="b.has_targets"),
     Table("industries", "分产业链招商引资情况（今年以来）", "i in b.industries", (
         Column("产业链", "i.industry", TEXT, 40),
-        Column("签约项目（个）", "i.signings", width=28, total="b.ytd_totals.signings"),
-        Column("签约总投资（亿元）", "i.investment", MONEY, 30, total="b.ytd_totals.investment"),
-        Column("落实执行项目（个）", "i.projects", width=28, total="b.ytd_totals.projects"),
-        Column("到位资金（亿元）", "i.funds", MONEY, 30, total="b.ytd_totals.funds"),
+        Column("签约项目（个）", "i.signings", width=29, total="b.ytd_totals.signings"),
+        Column("签约总投资（亿元）", "i.investment", MONEY, 29, total="b.ytd_totals.investment"),
+        Column("落实执行项目（个）", "i.projects", width=29, total="b.ytd_totals.projects"),
+        Column("到位资金（亿元）", "i.funds", MONEY, 29, total="b.ytd_totals.funds"),
     )),
     Table("provinces", "外出招商目的地（今年以来，按首个目的地所在省份）", "p in b.provinces", (
         Column("省份", "p.province", TEXT, 60),
@@ -197,11 +225,11 @@ TABLES = (
     )),
     Table("signings", "本周签约项目", "unit, s in b.week_signings", (
         Column("序号", "loop.index", COUNT, 12),
-        Column("项目名称", "s.project", TEXT, 40),
+        Column("项目名称", "s.project", TEXT, 42),
         Column("投资方", "s.investor", TEXT, 34),
         Column("产业链", "s.industry", TEXT, 22),
         Column("总投资（亿元）", "s.investment", MONEY, 18, total="b.week_totals.investment"),
-        Column("单位", "unit", TEXT, 30),
+        Column("单位", "unit", TEXT, 28),
     ), empty="本周无签约项目。"),
     Table("overdue", "督办项目（重点项目签约超过{{ c.ledger.overdue_weeks }}周仍未开工）", "a in b.overdue", (
         Column("序号", "loop.index", COUNT, 12),
@@ -210,6 +238,23 @@ TABLES = (
         Column("签约周次", "a.since", TEXT, 26),
         Column("已过（周）", "a.weeks", COUNT, 24),
     ), when="b.overdue"),
+    Table("movements", "本周项目推进情况", "m in b.movements", (
+        Column("单位", "m.unit", TEXT, 28),
+        Column("项目名称", "m.project", TEXT, 42),
+        Column("投资方", "m.investor", TEXT, 34),
+        Column("原阶段", "m.before", TEXT, 15, missing="—"),
+        Column("现阶段", "m.stage", TEXT, 15),
+        Column("本周到位（亿元）", "m.funds", MONEY, 22, total="b.assessment.movement_funds"),
+    ), when="b.movements"),
+    Table("trips", "本周领导带队外出招商", "unit, t in b.week_trips", (
+        Column("单位", "unit", TEXT, 28),
+        Column("日期", "t.period", TEXT, 24),
+        Column("带队领导", "t.leader", TEXT, 16),
+        Column("职务", "t.title", TEXT, 20),
+        Column("目的地", "t.destinations", TEXT, 30),
+        Column("拜访企业", "t.companies", TEXT, 40),
+        Column("洽谈项目（个）", "t.negotiated", width=16, total="b.week_totals.negotiated"),
+    ), excel_only=True, empty="本周无领导带队外出招商。"),
 )
 
 NOTES = (

@@ -5,7 +5,8 @@ reports of the briefing's own week (for section 二 and the week's signings); no
 in memory, so a province's year of reports fits in a few MB.  :meth:`Tally.briefing` combines
 the folds it needs into a :class:`Briefing`: the week's and the year's totals, the per-unit,
 per-industry and per-province rows, targets and ranks, 同比, key signings and their fulfilment,
-stage movements and the merged plans.  Editions only decide how to print it.
+stage movements, the merged problems and plans, and the :class:`~briefing.figures.assessment.Assessment`
+the evaluative prose is written from.  Editions only decide how to print it.
 
 Every report also goes into the project ledger (:mod:`briefing.figures.ledger`); settled once,
 it corrects the week folds (a signing counts once, in the week first reported) and gives the
@@ -27,12 +28,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from briefing.errors import Problem
+from briefing.figures import assessment as judge
+from briefing.figures.assessment import Assessment
 from briefing.figures.duplicates import ledger_problems
 from briefing.figures.figures import ZERO, Contribution, Figures
 from briefing.figures.fold import Fold, Fulfilment, IndustryRow, KeySigning, ProvinceRow
 from briefing.figures.ledger import COUNT, RANK, REPEAT, Alert, Ledger, Settled
 from briefing.report.config import Config
-from briefing.report.model import FULFILLED_STAGES, Report, Signing
+from briefing.report.model import FULFILLED_STAGES, Report, Signing, Trip
 from briefing.weeks import Week
 
 
@@ -73,10 +76,16 @@ class UnitSection:
         r = self.report
         return bool(r.trips or r.events or r.signings or r.projects or r.highlights)
 
+    @property
+    def active(self) -> bool:
+        """Whether the unit did anything this week (a trip, an event, a signing or a project)."""
+        r = self.report
+        return bool(r.trips or r.events or r.signings or r.projects)
+
 
 @dataclass
 class Plan:
-    """A 下一步工作 item and the units that wrote it."""
+    """A 下一步工作 (or 存在问题) item and the units that wrote it."""
 
     text: str
     units: list[str]
@@ -102,6 +111,7 @@ class Briefing:
     provinces: list[ProvinceRow]
     sections: list[UnitSection]
     quiet_units: list[str]
+    """Units that reported no trip, event, signing or project this week."""
     missing_units: list[str]
     week_signings: list[tuple[str, Signing]]
     key_signings_week: list[tuple[str, Signing]]
@@ -111,6 +121,16 @@ class Briefing:
     previous: dict[str, Decimal | None]
     time_progress: Decimal
     plans: list[Plan]
+    problems: list[Plan] = field(default_factory=list)
+    """存在问题 of the week's reports, merged like ``plans``."""
+    assessment: Assessment | None = None
+    count_growth: dict[str, Decimal | None] = field(default_factory=dict)
+    """同比 of ``projects``, ``trips``, ``signings`` (year to date): only from last year's reports
+    (the baseline has funds only); ``None`` where there is nothing to compare with."""
+    headline: str | None = None
+    """The clerk's headline (``build --headline`` or the config); ``None``: generated from the figures."""
+    editor_note: str | None = None
+    """编者按 (``build --note`` or the config), printed under the headline."""
     has_targets: bool = False
     target_total: Decimal | None = None
     """Sum of the units' annual targets."""
@@ -140,6 +160,12 @@ class Briefing:
         if self.draft or self.issue is None:
             return "第　期（征求意见稿）"
         return f"第{self.issue}期（更正）" if self.correction else f"第{self.issue}期"
+
+
+    @property
+    def week_trips(self) -> list[tuple[str, Trip]]:
+        """This week's trips with their units, in briefing order and by date."""
+        return [(s.unit, trip) for s in self.sections for trip in sorted(s.report.trips, key=lambda t: t.start)]
 
 
 def growth(current: Decimal, previous: Decimal | None) -> Decimal | None:
@@ -178,11 +204,12 @@ def movements(week_reports: list[Report], ledger: Settled) -> list[Movement]:
     return moved
 
 
-def merge_plans(reports: list[Report]) -> list[Plan]:
-    """The units' 下一步工作, de-duplicated (same text up to spacing and final punctuation)."""
+def merge_plans(reports: list[Report], name: str = "plans") -> list[Plan]:
+    """The units' 下一步工作 (``name="problems"``: 存在问题), de-duplicated (same text up to
+    spacing and final punctuation)."""
     merged: dict[str, Plan] = {}
     for report in reports:
-        for text in report.plans:
+        for text in getattr(report, name):
             key = unicodedata.normalize("NFKC", "".join(text.split())).rstrip("。；;.")
             plan = merged.setdefault(key, Plan(text, []))
             if report.unit not in plan.units:
@@ -325,13 +352,14 @@ class Tally:
         growths = {name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()}
         week_signings = [(r.unit, s) for r in this_week for index, s in enumerate(r.signings)
                          if verdicts.get((r.unit, index), COUNT) != REPEAT]
-        return Briefing(
+        sections = [UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week]
+        b = Briefing(
             config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
             week_start=week.first_day, week_end=week.last_day,
             week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
             industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
-            sections=[s for s in (UnitSection(r.unit, r, week_by_unit[r.unit]) for r in this_week) if s.has_content],
-            quiet_units=[r.unit for r in this_week if not r.trips],
+            sections=[s for s in sections if s.has_content],
+            quiet_units=[s.unit for s in sections if not s.active],
             missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
             week_signings=week_signings,
             key_signings_week=[(unit, s) for unit, s in week_signings if s.key and not s.increase],
@@ -345,6 +373,9 @@ class Tally:
             comparison=comparison if any(g is not None for g in growths.values()) else None,
             time_progress=time_progress(week),
             plans=merge_plans(this_week),
+            problems=merge_plans(this_week, "problems"),
+            count_growth=self._count_growth(week, ytd_totals, comparison),
+            headline=config.headline, editor_note=config.editor_note,
             has_targets=bool(targets),
             target_total=sum(targets.values(), ZERO) if targets else None,
             target_completion=(sum((r.ytd.funds for r in rows if r.target is not None), ZERO)
@@ -352,6 +383,35 @@ class Tally:
             week_funds={other: part.totals().funds for other, part in sorted(self.folds.items())
                         if year - 1 <= other.year and other <= week},
         )
+        b.assessment = self._assess(b, week_fold)
+        return b
+
+    def _assess(self, b: Briefing, week_fold: Fold) -> Assessment:
+        """The figures of the evaluative prose (see :mod:`briefing.figures.assessment`)."""
+        config, week = b.config, b.week
+        before = self.folds.get(week.previous())
+        comparable = before is not None and before.units.keys() == week_fold.units.keys()
+        teams = config.team_units
+        started, produced = judge.stage_counts(b.movements)
+        key_projects = {(item.unit, item.project) for item in b.fulfilment.items}
+        return Assessment(
+            standing=judge.standing(b.units, b.time_progress, b.target_completion),
+            counties=judge.group(b.units, [unit for unit in config.unit_names if unit not in teams]),
+            teams=judge.group(b.units, teams),
+            external_share=judge.ratio(b.ytd_totals.external_funds, b.ytd_totals.funds),
+            week_on_week=judge.week_on_week(b.week_totals, before.totals() if before else None, comparable),
+            started=started, produced=produced,
+            named_movements=judge.named_movements(b.movements, key_projects, config.key_projects),
+            movement_funds=sum((m.funds for m in b.movements), ZERO),
+        )
+
+    def _count_growth(self, week: Week, ytd_totals: Figures, comparison: str | None) -> dict[str, Decimal | None]:
+        """同比 of the year's project, trip and signing counts, from last year's reports only."""
+        names = ("projects", "trips", "signings")
+        if comparison != "reports":
+            return dict.fromkeys(names)
+        last = self.combined(week.year - 1, 1, week.same_week_last_year().number).totals()
+        return {name: growth(getattr(ytd_totals, name), getattr(last, name)) for name in names}
 
     def _last_year(self, config: Config, week: Week) -> tuple[str | None, dict[str, Decimal | None]]:
         """Where last year's 到位资金 and 区外到位资金 through the same ISO week (its last week when

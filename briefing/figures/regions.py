@@ -99,3 +99,22 @@ def province_of(destination: str) -> str:
 def province_order() -> list[str]:
     """Province-level names in the conventional statistical order."""
     return [full for full, _, _ in _PROVINCES]
+
+
+def without_repeated_province(destinations: list[str]) -> list[str]:
+    """Destinations as a sentence lists them: the province written once for consecutive places
+    in it ("浙江省杭州市、浙江省宁波市" → "浙江省杭州市、宁波市").  Only a leading full province
+    name followed by more text is dropped; a municipality ("北京市") is never cut.
+
+    >>> without_repeated_province(["浙江省杭州市", "浙江省宁波市", "广东省广州市"])
+    ['浙江省杭州市', '宁波市', '广东省广州市']
+    """
+    result, previous = [], None
+    for place in destinations:
+        province = province_of(place)
+        short = place
+        if province == previous and province != OTHER and place.startswith(province) and len(place) > len(province):
+            short = place[len(province):]
+        result.append(short)
+        previous = province
+    return result

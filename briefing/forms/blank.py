@@ -21,7 +21,7 @@ from briefing.report.validate import SECTIONS
 from briefing.weeks import Week
 
 COMMENT_COLUMN = 30
-TEXT_LISTS = ("highlights", "plans")
+TEXT_LISTS = ("highlights", "problems", "plans")
 
 
 def _item_model(annotation: Any) -> type[BaseModel] | None:

@@ -35,6 +35,13 @@ class UnitSpec(Model):
     """单位名称，简报中使用。例如：木垒县"""
     aliases: TextList = Field(default_factory=list)
     """别称，报告里写别称也算本单位。例如：木垒哈萨克自治县"""
+    team: Optional[Flag] = None
+    """是否驻外招商小分队：true 或 false。不填时名称含“小分队”的算小分队。简报把小分队与各县市（园区）分开统计。例如：true"""
+
+    @property
+    def is_team(self) -> bool:
+        """An outbound team (驻外招商小分队): as configured, else by its name."""
+        return "小分队" in self.name if self.team is None else self.team
 
 
 def _weekday(value: Any) -> int:
@@ -258,6 +265,12 @@ class Config(Model):
     """各年度各单位到位资金目标（亿元）"""
     baseline: dict[int, list[BaselineEntry]] = {}
     """去年同期累计数（没有去年报告时用于计算同比）"""
+    headline: OptText = None
+    """简报标题。写了就用这个标题，不写则按本周数字自动生成。例如：全州招商引资工作持续推进"""
+    editor_note: OptText = None
+    """编者按。写了就印在标题下面，不写则没有。例如：近期各县市（园区）……"""
+    key_projects: Count = 5
+    """本周项目推进中点名的重点项目个数（其余列入附表）。例如：5"""
     distribution: Optional[Distribution] = None
     """报尾"""
     charts: Charts = ()
@@ -300,6 +313,11 @@ class Config(Model):
     def internal_label(self) -> str:
         """The opposite of ``external_label`` (省外 → 省内)."""
         return self.external_label.replace("外", "内")
+
+    @property
+    def team_units(self) -> list[str]:
+        """The outbound teams (驻外招商小分队), in briefing order."""
+        return [unit.name for unit in self.units if unit.is_team]
 
     @property
     def unit_names(self) -> list[str]:

@@ -20,6 +20,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from briefing.errors import quotable
+from briefing.fmt import date_range
 from briefing.report.config import Config
 from briefing.report.fields import (Count, Day, Flag, Model, Money, OptText, Text, TextList, WeekField, empty_if_none, fail,
                                     project_key, text_items)
@@ -59,6 +60,11 @@ class Trip(Model):
     """对接洽谈项目数（个），只填数字。例如：6"""
     summary: OptText = None
     """情况简述，一段话，写入简报。例如：与企业就光伏组件项目深入洽谈"""
+
+    @property
+    def period(self) -> str:
+        """The dates as the briefing writes them (``4月17日至21日``)."""
+        return date_range(self.start, self.end)
 
     @field_validator("end")
     @classmethod
@@ -206,6 +212,8 @@ class Report(Model):
     """落实执行项目的本周进展，每个项目一条"""
     highlights: TextList = Field(default_factory=list)
     """经验做法、工作亮点，每条一段。例如：建立“一项目一专班”推进机制"""
+    problems: TextList = Field(default_factory=list)
+    """存在问题、困难，每条一段。例如：部分签约项目受用地指标制约，开工进度滞后"""
     plans: TextList = Field(default_factory=list)
     """下一步工作，每条一段。例如：赴江苏开展产业链精准招商"""
 
