@@ -158,3 +158,42 @@ def test_issue_number_reuse_and_thin_weeks_are_pointed_out(small):
     assert first.exit_code == 0 and "只有 1 个单位报送（共 3 个）" in first.stderr
     second = run("build", "--config", str(small), "--week", "2023-W02", "--format", "md", "--issue", "1")
     assert second.exit_code == 0 and "第1期已经用于 2023-W01" in second.stderr
+
+
+def test_the_next_issue_after_an_explicit_number_follows_it(tmp_path):
+    from briefing.workspace.numbering import issue_number, reserve
+
+    state = tmp_path / "state"
+    state.mkdir()
+    with reserve(state, Week(2023, 1)) as number:
+        assert number == 1
+    with reserve(state, Week(2023, 2), override=7) as number:
+        assert number == 7
+    assert issue_number(state, Week(2023, 3)) == 8            # 7 + 1, not 1 + 1
+    assert recorded_issues(state) == {"2023": {"2023-W01": 1, "2023-W02": 7}}
+    with reserve(state, Week(2023, 3)) as number:
+        assert number == 8
+    assert issue_number(state, Week(2023, 2)) == 7 and issue_number(state, Week(2023, 2), override=3) == 3
+    assert issue_number(state, Week(2024, 1)) == 1            # a new year starts again
+
+
+def test_a_failed_build_with_an_explicit_number_gives_it_back(tmp_path):
+    from briefing.workspace.numbering import issue_number, reserve
+
+    state = tmp_path / "state"
+    state.mkdir()
+    with reserve(state, Week(2023, 1)):
+        pass
+    with pytest.raises(RuntimeError):
+        with reserve(state, Week(2023, 2), override=7):
+            raise RuntimeError("render failed")
+    assert recorded_issues(state) == {"2023": {"2023-W01": 1}} and issue_number(state, Week(2023, 3)) == 2
+
+
+def test_the_next_build_after_issue_7_prints_8(small):
+    add_report_w03 = small.parent / "entries" / "2023-W03" / "A县.yaml"
+    add_report_w03.parent.mkdir()
+    add_report_w03.write_text("unit: A县\nweek: 2023-W03\nreporter: 甲\n", encoding="utf-8")
+    assert _issue(build_week(small, "2023-W01")) == 1
+    assert _issue(build_week(small, "2023-W02", issue=7)) == 7
+    assert _issue(build_week(small, "2023-W03")) == 8
