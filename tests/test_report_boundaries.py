@@ -89,3 +89,28 @@ def test_the_exact_ceiling_is_refused_on_every_path(raw):
                                  D("999999.9999999999")])
 def test_one_fen_below_the_ceiling_is_kept(raw):
     assert parse_money(raw) == MAX_AMOUNT - (1 if isinstance(raw, int) else D("1E-10"))
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("3，5", "金额里不能有中文逗号或顿号（实际是“3，5”）：只填一个数，例如 35.6 或“3560万元”"),
+    ("3、5", "金额里不能有中文逗号或顿号（实际是“3、5”）：只填一个数，例如 35.6 或“3560万元”"),
+    ("-5万元", "金额不能是负数（实际是“-5万元”）"),
+    ("35,6", "“35,6”里的逗号应是小数点：请用英文句点，例如 35.6"),
+    ("1,20,0", "金额“1,20,0”写法不对：不要用逗号分隔，小数点用英文句点，例如 1200 或 35.6"),
+    ("5美元", "金额单位“美元”无法识别，只能用亿元、万元或元；外币请先折算成人民币。例如 35.6、“35.6亿元”或“3560万元”"),
+    ("5千元", "金额单位“千元”无法识别，只能用亿元、万元或元；外币请先折算成人民币。例如 35.6、“35.6亿元”或“3560万元”"),
+    ("5吨", "金额单位“吨”无法识别，只能用亿元、万元或元。例如 35.6、“35.6亿元”或“3560万元”"),
+    ("五亿", "应为金额，例如 35.6（亿元）或“3560万元”，实际是“五亿”"),
+])
+def test_each_money_mistake_gets_its_whole_chinese_message(raw, message):
+    with pytest.raises(ValueError) as info:
+        parse_money(raw)
+    assert info.value.message() == message
+
+
+@pytest.mark.parametrize("raw,amount", [
+    ("1.0000000000000万元", D("0.0001")), ("2.5000000000000亿", D("2.5")), ("3.0000000000000元", D("3E-8")),
+    ("３５．６亿元", D("35.6")), ("1,200万元", D("0.12")), ("35.6 亿元", D("35.6")),
+])
+def test_amounts_off_the_fast_path_keep_their_unit(raw, amount):
+    assert parse_money(raw) == amount
