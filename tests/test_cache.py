@@ -250,3 +250,60 @@ def test_a_code_change_invalidates_the_cache(small, monkeypatch):
     assert open_cache(small).entries
     monkeypatch.setattr(cache, "_source_digest", lambda: b"changed")
     assert open_cache(small).entries == {}
+
+
+# ---------------------------------------------------------------- freshness, on the cache itself
+
+
+class _Stat:
+    def __init__(self, size: int, mtime_ns: int):
+        self.st_size, self.st_mtime_ns = size, mtime_ns
+
+
+def _fresh_cache(tmp_path, monkeypatch, checked_ns: int):
+    """A cache holding one entry for ``r.yaml`` (size 10, mtime 10**18), checked at ``checked_ns``."""
+    from briefing.figures.figures import Contribution, Figures
+    from briefing.weeks import Week
+    from briefing.workspace import cache as cache_module
+
+    path = str(tmp_path / "r.yaml")
+    value = Contribution("A县", Week(2023, 2), Figures(trips=1), (), (), ())
+    db = tmp_path / "cache.sqlite"
+    writer = cache_module.ReportCache(db, b"config", b"k" * 32)
+    monkeypatch.setattr(cache_module.time, "time_ns", lambda: checked_ns)
+    writer.put(path, _Stat(10, 10 ** 18), b"0123456789", value)
+    writer.save(final=True)
+    writer.close()
+    return cache_module.ReportCache(db, b"config", b"k" * 32), path, value
+
+
+def _get(cache, path, size, mtime_ns, raw=b"0123456789"):
+    reads = []
+    value, data = cache.get(path, _Stat(size, mtime_ns), lambda: reads.append(1) or raw)
+    return value, data, len(reads)
+
+
+def test_a_cache_hit_needs_the_same_size_and_mtime_and_an_old_enough_check(tmp_path, monkeypatch):
+    from briefing.workspace.cache import RACY_NS
+
+    mtime = 10 ** 18
+    cache, path, value = _fresh_cache(tmp_path, monkeypatch, mtime + RACY_NS + 1)
+    assert _get(cache, path, 10, mtime) == (value, None, 0)                     # size, mtime, check: not read
+    # the same mtime but another size: the file is read, and new bytes are a miss
+    assert _get(cache, path, 11, mtime, raw=b"0123456789X") == (None, b"0123456789X", 1)
+    assert _get(cache, path, 9, mtime, raw=b"012345678") == (None, b"012345678", 1)
+    # another mtime, same bytes: read, then taken from the cache by its hash
+    assert _get(cache, path, 10, mtime + 1) == (value, None, 1)
+    assert _get(cache, path, 10, mtime + 1, raw=b"9876543210") == (None, b"9876543210", 1)
+    assert _get(cache, str(tmp_path / "other.yaml"), 10, mtime) == (None, b"0123456789", 1)
+
+
+def test_a_check_within_the_racy_window_is_not_trusted(tmp_path, monkeypatch):
+    from briefing.workspace.cache import RACY_NS
+
+    mtime = 10 ** 18
+    cache, path, value = _fresh_cache(tmp_path, monkeypatch, mtime + RACY_NS)    # exactly at the window's edge
+    assert _get(cache, path, 10, mtime) == (value, None, 1)                      # read to compare the hash
+    assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)
+    cache, path, value = _fresh_cache(tmp_path / "b", monkeypatch, mtime + 1)
+    assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)

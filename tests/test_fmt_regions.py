@@ -26,6 +26,40 @@ def test_percent():
     assert fmt.percent_abs(D("-0.515")) == "51.5%" and fmt.percent(None) == ""
 
 
+@pytest.mark.parametrize("ratio,text", [
+    # ties at .x5 go up (half-even would give 0.2%, 64.4%, 12.2%)
+    (D("0.0025"), "0.3%"), (D("0.6445"), "64.5%"), (D("0.12250"), "12.3%"), (D("0.0015"), "0.2%"),
+    (D("0.64449"), "64.4%"), (D("0"), "0.0%"), (D("1"), "100.0%"), (D("2.5"), "250.0%"), (D(1) / D(3), "33.3%"),
+    # negative growth: half up is away from zero, the sign kept
+    (D("-0.0025"), "-0.3%"), (D("-0.6445"), "-64.5%"), (D("-0.64449"), "-64.4%"), (D("-1"), "-100.0%"),
+])
+def test_percent_rounds_half_up_at_every_x5_boundary(ratio, text):
+    assert fmt.percent(ratio) == text
+    assert fmt.percent_abs(ratio) == text.lstrip("-")
+
+
+@pytest.mark.parametrize("amount,text", [
+    (None, ""), (0, "0"), (3, "3"), (D("10.10"), "10.1"), (D("0.10"), "0.1"), (D("1000.00"), "1000"),
+    (D("0.005"), "0.01"), (D("0.0049999"), "0"), (D("-0.004"), "0"), (D("-1.005"), "-1.01"), (D("0.105"), "0.11"),
+    (D("999999.995"), "1000000"), (D("20"), "20"), (D("1E-10"), "0"),
+])
+def test_money_formatting_by_hand(amount, text):
+    assert fmt.money(amount) == text
+
+
+def test_width_counts_wide_characters_twice_and_pad_fills_to_columns():
+    assert fmt.width("A县") == 3 and fmt.width("Ｃ园区") == 6 and fmt.width("—") == 1 and fmt.width("") == 0
+    assert fmt.pad("A县", 6) == "A县   " and fmt.pad("C园区", 5) == "C园区" and fmt.pad("x", 0) == "x"
+
+
+def test_date_ranges_across_months_and_years():
+    assert fmt.date_range(dt.date(2023, 4, 17), None) == "4月17日"
+    assert fmt.date_range(dt.date(2023, 4, 17), dt.date(2023, 4, 17)) == "4月17日"
+    assert fmt.date_range(dt.date(2023, 4, 17), dt.date(2023, 4, 21)) == "4月17日至21日"
+    assert fmt.date_range(dt.date(2023, 4, 28), dt.date(2023, 5, 2)) == "4月28日至5月2日"
+    assert fmt.date_range(dt.date(2023, 12, 28), dt.date(2024, 1, 3)) == "2023年12月28日至2024年1月3日"
+
+
 def test_dates():
     assert fmt.full_date(dt.date(2023, 5, 5)) == "2023年5月5日"
     assert fmt.date_range(dt.date(2023, 4, 17), dt.date(2023, 4, 21)) == "4月17日至21日"

@@ -237,8 +237,8 @@ def test_a_wrong_entry_reads_as_validate_says(browser, workspace, tmp_path):
         _choose(browser, f"projects.1.{name}", text)
     found = browser.execute_script("return briefingForm.check()")
     from_form = _same_as_validate(browser, config, found)
-    assert ("“project”（项目名称）：项目“中药饮片 加工项目”在本报告中出现了两次（第1条和第2条，名称相同（空格、括号、"
-            "全角半角和末尾的“项目”“工程”不计）），同一项目每周只报一条，请合并") in from_form
+    assert ("“project”（项目名称）：项目“中药饮片 加工项目”在本报告中出现了两次（第1条和第2条），按名称是同一项目（空格、括号、"
+            "全角半角和末尾的“项目”“工程”不计）。同一项目每周只报一条，请合并") in from_form
     # The same identity as everywhere (fields.project_key): brackets and a trailing 工程 do not count.
     _type(browser, "projects.1.project", "（中药饮片）加工工程")
     found = browser.execute_script("return briefingForm.check()")

@@ -484,3 +484,53 @@ def test_a_message_stopped_after_its_first_report_resumes_with_the_second(tmp_pa
     assert [(r.unit, r.outcome) for r in records] == [("A县", "accepted"), ("B县", "accepted")]  # each once
     assert (ws.parent / "entries" / "2023-W17" / "B县.yaml").read_bytes() == mailcorpus.B_W17
 
+
+
+# ---------------------------------------------------------------- issue 16: the mail slips
+
+
+def test_a_county_cannot_file_another_countys_report_in_a_forward_of_its_own_colleague(tmp_path, ws):
+    # B县's registered address forwards a mail from a colleague at B县 that carries A县's report
+    (fwd,) = save(tmp_path, fwd=mailcorpus.forward(mailcorpus.B, "colleague@county.example", mailcorpus.A_V1, "bb"))
+    assert invoke("ingest", "--config", ws, fwd).exit_code == 0
+    assert not (ws.parent / "entries" / "2023-W17").exists()
+    [record] = read_log(ws.parent / ".briefing")
+    assert (record.outcome, record.unit) == ("quarantined", "A县")
+    assert "登记的报送单位是B县，不能报送“A县”的报告" in record.errors[0]
+
+
+def test_a_message_half_quarantined_is_looked_at_again_once_the_sender_is_listed(tmp_path, ws):
+    (both,) = save(tmp_path, both=mailcorpus.mail(mailcorpus.B, "both", [(mailcorpus.B_W17, "B县.yaml"),
+                                                                         (mailcorpus.A_V1, "A县.yaml")]))
+    assert invoke("ingest", "--config", ws, both).exit_code == 0
+    first = read_log(ws.parent / ".briefing")
+    assert [(r.outcome, r.unit) for r in first] == [("accepted", "B县"), ("quarantined", "A县")]
+    assert not (ws.parent / "entries" / "2023-W17" / "A县.yaml").exists()
+    text = ws.read_text(encoding="utf-8").replace("A县: [a@county.example]", "A县: [a@county.example, b@county.example]")
+    ws.write_text(text, encoding="utf-8")
+    assert invoke("ingest", "--config", ws, both).exit_code == 0
+    records = read_log(ws.parent / ".briefing")
+    assert [(r.outcome, r.unit, r.part) for r in records[len(first):]] == [("accepted", "A县", first[1].part)]
+    assert (ws.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V1
+    assert (ws.parent / "entries" / "2023-W17" / "B县.yaml").read_bytes() == mailcorpus.B_W17
+    assert invoke("ingest", "--config", ws, both).exit_code == 0           # and then nothing more
+    assert len(read_log(ws.parent / ".briefing")) == len(records)
+
+
+def _sized(size: int) -> bytes:
+    """A_V1 padded with a comment line to exactly ``size`` bytes."""
+    head = mailcorpus.A_V1 + b"# "
+    return head + b"x" * (size - len(head) - 1) + b"\n"
+
+
+def test_an_attachment_exactly_at_the_limit_is_taken_one_byte_more_is_not(tmp_path, ws):
+    limit = 64 * 1024                                                       # the corpus config: 64KB
+    at, over = _sized(limit), _sized(limit + 1)
+    assert (len(at), len(over)) == (limit, limit + 1)
+    assert read_letter(mailcorpus.mail(mailcorpus.A, "at", [(at, "A县.yaml")]), limit).parts[0].refused is None
+    assert "过大" in read_letter(mailcorpus.mail(mailcorpus.A, "over", [(over, "A县.yaml")]), limit).parts[0].refused
+    first, second = save(tmp_path, over=mailcorpus.mail(mailcorpus.A, "over", [(over, "A县.yaml")], day=24),
+                         at=mailcorpus.mail(mailcorpus.A, "at", [(at, "A县.yaml")], day=25))
+    assert invoke("ingest", "--config", ws, first, second).exit_code == 0
+    assert [r.outcome for r in read_log(ws.parent / ".briefing")] == ["rejected", "accepted"]
+    assert (ws.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == at

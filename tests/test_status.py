@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from email import policy
 from email.parser import BytesParser
 
@@ -15,7 +16,8 @@ from briefing.actions.build import build
 from briefing.cli import cli
 from briefing.actions.status import week_status
 from briefing.workspace.layout import open_workspace
-from conftest import write_workspace
+from briefing.fmt import width
+from conftest import SMALL_CONFIG, SMALL_REPORTS, write_workspace
 from helpers import add_report
 from servers import SMTP_PASSWORD, SMTP_USER
 
@@ -183,3 +185,45 @@ def test_a_rejected_correction_and_quarantined_mail_show_next_to_the_report_that
     assert (a.state, a.code) == ("未报送", "missing")
     table = run("status", "--config", str(config), "--week", "2023-W17").output
     assert "有更正被退回" in table and "应报 3 个单位：已报送 1，有错误 0，未报送 2。" in table
+
+
+
+
+def test_status_counts_every_item_of_every_event_kind(small):
+    add_report(small, "2023-W03/A县.yaml", """\
+        unit: A县
+        week: 2023-W03
+        reporter: 甲
+        events:
+          - {name: 推介会, kind: 推介会, date: 2023-01-17, place: 深圳市}
+          - {name: 仪式一, kind: 签约仪式, date: 2023-01-17, place: 深圳市}
+          - {name: 仪式二, kind: 签约仪式, date: 2023-01-18, place: 深圳市}
+          - {name: 接待一, kind: 考察接待, date: 2023-01-18, place: A县}
+          - {name: 接待二, kind: 考察接待, date: 2023-01-19, place: A县}
+          - {name: 接待三, kind: 考察接待, date: 2023-01-19, place: A县}
+        signings:
+          - {project: 甲项目, investor: 甲公司, industry: 新能源, investment: 1, date: 2023-01-18}
+        """)
+    add_report(small, "2023-W03/B县.yaml", """\
+        unit: B县
+        week: 2023-W03
+        reporter: 乙
+        events:
+          - {name: 接待, kind: 考察接待, date: 2023-01-18, place: B县}
+        """)
+    units = {u.unit: u for u in week_status(open_workspace(small), "2023-W03").units}
+    assert (units["A县"].records, units["B县"].records, units["C园区"].records) == (1 + 2 + 3 + 1, 1, None)
+
+
+def test_status_columns_line_up_for_wide_unit_names(tmp_path):
+    config = SMALL_CONFIG.replace("  - A县\n", "  - Ａ县经济技术开发区\n").replace("    A县: 10\n", "")
+    path = write_workspace(tmp_path / "ws", config=config, reports={
+        "2023-W02/B县.yaml": textwrap.dedent(SMALL_REPORTS["2023-W02/B县.yaml"])})
+    lines = run("status", "--config", str(path), "--week", "2023-W02").output.splitlines()
+    table = lines[1:6]                                   # header, rule, three units
+    assert table[2].startswith("Ａ县经济技术开发区") and table[3].startswith("B县") and table[4].startswith("C园区")
+    def starts(line):  # the display column where each cell begins (cells are two spaces apart)
+        return [width(line[:m.start()]) for m in re.finditer(r"\S+(?: \S+)*", line)][:5]
+    assert starts(table[0]) == [0, 20, 28, 41, 49]     # 18 + 2, 6 + 2, 11 + 2, 6 + 2
+    assert all(starts(line) == starts(table[0]) for line in table), table
+    assert width(table[2].split("  ")[0]) == width("Ａ县经济技术开发区") == 18

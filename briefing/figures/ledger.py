@@ -255,8 +255,9 @@ def _history(tracks: list[Track], order: dict[str, int]) -> History:
         else:
             event.verdict, counted = COUNT, True
     names = [e.item.name for e in signings if e.unit == owner.unit] + [r.item.name for r in reports if r.unit == owner.unit]
-    first = min([(e.week, e.item.name) for e in signings if e.unit == owner.unit]
-                + [(r.week, r.item.name) for r in reports if r.unit == owner.unit])[1] if names else owner.key
+    # the name as first written by the owner; in one week the signing's name before the progress report's
+    first = min([(e.week, 0, e.item.name) for e in signings if e.unit == owner.unit]
+                + [(r.week, 1, r.item.name) for r in reports if r.unit == owner.unit])[2] if names else owner.key
     codes = [e.item.code for e in signings if e.item.code] + [r.item.code for r in reports if r.item.code]
     return History([(t.unit, t.key) for t in tracks], owner.unit, first, codes[0] if codes else None, signings, reports)
 

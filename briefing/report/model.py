@@ -186,8 +186,8 @@ def _check_industry(value: str, info: ValidationInfo) -> str:
     raise fail("“{value}”不是配置中的产业链{hint}", value=value, hint=choice_hint(value, config.industries))
 
 
-TWICE_BY_NAME = "名称相同（空格、括号、全角半角和末尾的“项目”“工程”不计）"
-TWICE_BY_CODE = "编码都是“{code}”"
+TWICE_BY_NAME = "按名称是同一项目（空格、括号、全角半角和末尾的“项目”“工程”不计）"
+TWICE_BY_CODE = "项目编码都是“{code}”"
 """Why two projects of one report are the same project (the ``{what}`` of the message)."""
 
 
@@ -250,7 +250,7 @@ class Report(Model):
                 if key in seen:
                     what = TWICE_BY_NAME if key[0] == "name" else TWICE_BY_CODE.format(code=quotable(item.code))
                     raise PydanticCustomError(
-                        "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条，{what}），"
+                        "briefing", "项目“{value}”在本报告中出现了两次（第{first}条和第{second}条），{what}。"
                         "同一项目每周只报一条，请合并",
                         {"value": quotable(item.project), "first": seen[key] + 1, "second": index + 1, "what": what,
                          "at": (index, "code" if key[0] == "code" else "project")})
