@@ -229,7 +229,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     the_week = chosen_week(ws, week)
     _say_week(the_week, week)
     notes: list[str] = []
-    made = make_draft(ws, week=the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append,
+    made = make_draft(ws, week=week and the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append,
                       headline=headline, editor_note=editor_note)
     if made.suspicious:
         click.secho(f"请先核对以下 {len(made.suspicious)} 处可疑的数字（印发时需改正或加 --accept-warnings 确认）：",
