@@ -586,7 +586,7 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 @click.option("--week", metavar="周次", help=WEEK_HELP)
 @click.option("--send", is_flag=True, help="真正发送（不加时只显示将要发送的内容）")
 def remind(config: Path, week: str | None, send: bool) -> None:
-    """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的空白周报。
+    """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的填报页面和空白周报。
 
     不加 --send 时只预览，不发送。收件地址取自 briefing.yaml 的 senders，发件服务器取自 mail.smtp。
 
