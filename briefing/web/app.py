@@ -51,6 +51,7 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     config_path = Path(config_path).resolve()
     ws = data.workspace(config_path)  # a config error stops the server before it starts
     posts = [Route("/upload", forms.upload, methods=["POST"]), Route("/build", forms.build, methods=["POST"]),
+             Route("/publish", forms.publish, methods=["POST"]),
              Route("/remind", forms.remind, methods=["POST"]), Route("/mail", forms.import_mail, methods=["POST"])]
     routes = [
         Route("/", pages.board, methods=["GET"]),
@@ -61,6 +62,7 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
         Route("/jobs/{job}", pages.job, methods=["GET"]),
         Route("/jobs/{job}/progress", pages.job_progress, methods=["GET"]),
         Route("/download/{name}", pages.download, methods=["GET"]),
+        Route("/published/{folder}/{name}", pages.published, methods=["GET"]),
         *posts,
         Mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static"),
     ]
