@@ -160,6 +160,14 @@ def test_the_clerks_week_in_a_browser(site):
     assert all(driver.execute_script("return arguments[0].naturalWidth", image) > 0 for image in images)
     screenshot(driver, shots, "charts.png")
 
+    driver.get(server.url + "/ledger?unit=" + "玛纳斯县")
+    assert "玛纳斯县浏览器测试项目" in [row.get_attribute("data-project")
+                                  for row in driver.find_elements(By.CSS_SELECTOR, "tr[data-project]")]
+    screenshot(driver, shots, "ledger.png")
+    driver.find_element(By.LINK_TEXT, "玛纳斯县浏览器测试项目").click()
+    assert "2023-W17" in driver.find_element(By.CSS_SELECTOR, "table.history").text
+    screenshot(driver, shots, "project.png")
+
     driver.get(server.url + "/remind")
     assert "驻上海招商小分队" in driver.page_source and "玛纳斯县" not in driver.find_element(By.TAG_NAME, "table").text
     screenshot(driver, shots, "remind.png")

@@ -44,6 +44,7 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
 
+    from briefing.fmt import amount
     from briefing.web import data, forms, pages
     from briefing.web.guard import MAX_BODY, protect
     from briefing.web.jobs import Jobs
@@ -58,6 +59,9 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
         Route("/upload", pages.upload, methods=["GET"]),
         Route("/preview", pages.preview, methods=["GET"]),
         Route("/charts", pages.charts, methods=["GET"]),
+        Route("/ledger", pages.ledger, methods=["GET"]),
+        Route("/ledger/project", pages.project, methods=["GET"]),
+        Route("/ledger/workbook", pages.ledger_workbook, methods=["GET"]),
         Route("/remind", pages.remind, methods=["GET"]),
         Route("/jobs/{job}", pages.job, methods=["GET"]),
         Route("/jobs/{job}/progress", pages.job_progress, methods=["GET"]),
@@ -69,6 +73,7 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     app = Starlette(routes=routes, exception_handlers={404: pages.not_found, 500: pages.server_error})
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["amount"] = amount  # 亿元 in a table: two decimals, half up, from the Decimal (never a float)
     app.state.templates = Jinja2Templates(env=env)
     app.state.config_path = config_path
     app.state.bureau = ws.config.bureau

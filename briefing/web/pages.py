@@ -1,5 +1,5 @@
-"""The GET pages: 本周报送 (the board), 上传, 预览 (with 印发), 图表, 催报 (preview), a job's
-progress, downloads of the editions the app lists from ``output/`` and of the read-only copies
+"""The GET pages: 本周报送 (the board), 上传, 预览 (with 印发), 图表, 台账 (and a project's
+history, the ledger workbook), 催报 (preview), a job's progress, downloads of the editions the app lists from ``output/`` and of the read-only copies
 the publication record lists in ``output/已印发/``.
 
 Every page with a week shows the reporting week unless the clerk picks another
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import functools
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -99,6 +100,36 @@ def charts(request: Request) -> Response:
     images = {name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
               for name, svg in result.svgs.items()}
     return render(request, "charts.html", charts=result, images=images, weeks=result.weeks)
+
+
+@shows_errors
+def ledger(request: Request) -> Response:
+    from briefing.web import ledger as book
+
+    result = book.ledger(_config(request), request.query_params)
+    return render(request, "ledger.html", ledger=result, stages=book.STAGES, flags=book.FLAGS,
+                  here=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+
+
+@shows_errors
+def project(request: Request) -> Response:
+    from briefing.web import ledger as book
+
+    name = request.query_params.get("name", "")
+    stories, notes = book.history(_config(request), name)
+    back = request.query_params.get("back", "")
+    back = back if back == "/ledger" or back.startswith("/ledger?") else "/ledger"  # only back to the ledger
+    return render(request, "project.html", name=name.strip(), stories=stories, notes=notes, back=back)
+
+
+@shows_errors
+def ledger_workbook(request: Request) -> Response:
+    """The ledger workbook of a year, made for this download (nothing written to the workspace)."""
+    from briefing.web import ledger as book
+
+    name, content = book.workbook(_config(request), request.query_params.get("year", ""))
+    return Response(content, media_type=MEDIA_TYPES["xlsx"],
+                    headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
 
 @shows_errors
