@@ -574,6 +574,17 @@ def test_a_published_copy_replaced_by_a_link_is_not_served(ws, client):
     assert client.get(f"/published/{quote(PUBLISHED.name)}/{quote(copy.name)}").status_code == 404
 
 
+def test_a_lost_published_markdown_is_said_and_the_draft_shown(ws, client):
+    post_publish(client, publish_form(client.get("/preview").text))
+    for kept in (ws.parent / ".briefing" / "published").rglob("briefing.md"):
+        kept.chmod(0o644)
+        kept.unlink()
+    page = client.get("/preview").text
+    assert "无法与已印发版本比较：</strong>找不到已印发版本的记录" in page and "第　期（征求意见稿）" in page
+    assert "现在的报告与已印发版本不同" not in page and "现在的报告与已印发版本相同" not in page
+    assert page.count("找不到已印发版本的记录") == 2  # and in the notes, for the article shown instead
+
+
 def test_a_damaged_record_still_previews_but_offers_no_publishing(ws, client):
     state = ws.parent / ".briefing"
     state.mkdir(exist_ok=True)

@@ -230,6 +230,8 @@ class Publishing:
     versions: list[Version] = field(default_factory=list)
     difference: str | None = None
     """``briefing diff`` of the week, when it is published and anything differs now."""
+    incomparable: str | None = None
+    """Why the published week cannot be compared with now (its kept record is missing …)."""
     error: str | None = None
     """Why the record cannot be read (a damaged ``publications.json``): nothing can be published."""
 
@@ -293,7 +295,7 @@ def _publishing(ws: Workspace, week: Week) -> Publishing:
         try:
             changed = difference(ws, week, publication=found.earlier[-1])
         except BriefingError as error:
-            result.difference = error.message
+            result.incomparable = error.message
         else:
             result.difference = None if changed.empty else difference_text(changed)
     return result
@@ -324,7 +326,7 @@ def preview(config_path: Path, week: Week | None, draft: bool = False) -> Previe
             try:
                 result.published_html = markdown_html(_published_markdown(ws, result.publishing.versions[-1].publication))
             except BriefingError as error:
-                result.publishing.difference = error.message
+                notes.append(error.message)
         try:
             b, text, result.doubts, result.fingerprint = _draft(ws, chosen.shown, notes)
         except BriefingError as error:
