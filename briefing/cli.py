@@ -674,14 +674,14 @@ def ledger(config: Path, year: int | None, form: str, output: Path | None) -> No
       briefing ledger --year 2023 -o 项目台账.xlsx
       briefing ledger --format md
     """
-    from briefing.actions.ledger import year_ledger
+    from briefing.actions.ledger import LEDGER_TITLE, year_ledger
     from briefing.editions.ledger_xlsx import ledger_markdown, ledger_xlsx
     from briefing.workspace.files import write_bytes
     from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)
     table = year_ledger(ws, year, note=lambda line: click.secho(line, fg="yellow", err=True))
-    title = "招商项目台账"
+    title = LEDGER_TITLE
     if form == "md":
         _emit(ledger_markdown(table, title), output)
         return

@@ -194,3 +194,21 @@ def test_a_draft_before_anyone_reported_this_week_is_of_the_latest_week_with_rep
     refused = run("publish", "--config", sample, "--format", "md", env=later)
     assert refused.exit_code == 1 and "不能印发" in refused.output
     assert not (sample.parent / "output" / "已印发").exists()
+
+
+def test_prospect_says_what_publish_would_do_without_doing_it(sample, monkeypatch):
+    """The web page's publish form shows :func:`prospect`; it must agree with ``publish``."""
+    from briefing.actions.publish import prospect
+    from briefing.workspace.layout import open_workspace
+
+    monkeypatch.setenv("BRIEFING_TODAY", AFTER_W17["BRIEFING_TODAY"])
+    ws = open_workspace(sample)
+    first = prospect(ws, "2023-W17")
+    assert (first.issue, first.earlier, first.refusal, first.published) == (1, [], None, False)
+    assert not (sample.parent / ".briefing" / "publications.json").exists()  # nothing taken
+    assert publish(sample, "2023-W17").exit_code == 0
+    done = prospect(ws, "2023-W17")
+    assert (done.issue, [p.issue for p in done.earlier], done.published) == (1, [1], True)  # a correction keeps it
+    assert prospect(ws, "2023-W16").issue == 2
+    assert prospect(ws, "2023-W19").refusal.startswith("2023年第19周（5月8日至14日）还没有结束（到5月14日），不能印发")
+    assert prospect(ws).week.iso == "2023-W18"  # default: the reporting week

@@ -155,13 +155,14 @@ def briefing_of(ws: Workspace, gathered: Gathered, number: int | None, date: dt.
 
 
 def compute(ws: Workspace, week: str | Week | None = None, use_cache: bool = True,
-            note: Note = _ignore, date: dt.date | None = None) -> Briefing:
+            note: Note = _ignore, date: dt.date | None = None, doubt: Note | None = None) -> Briefing:
     """The draft :class:`Briefing` of ``week`` (default: the reporting week), writing nothing:
-    for previews (the web page, its charts).  The suspicious figures go to ``note`` first."""
+    for previews (the web page, its charts).  The suspicious figures (:func:`suspicious`) go to
+    ``doubt``, or when it is not given to ``note``, after the other notes."""
     gathered = gather(ws, week, use_cache, note)
     b = briefing_of(ws, gathered, None, date or draft_date(gathered.week, today())[0], note)
     for line in suspicious(gathered, b):
-        note(line)
+        (doubt or note)(line)
     return b
 
 
