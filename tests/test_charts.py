@@ -3,6 +3,7 @@ text drawn with a CJK font (never boxes), print resolution, and a Chinese error 
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import warnings
 from decimal import Decimal as D
@@ -83,3 +84,22 @@ def test_titles(small):
     d = data_of(small)
     assert charts.title("units", d) == "各单位今年以来到位资金与年度目标（截至2023年第2周）"
     assert charts.title("cumulative", d) == "今年以来累计到位资金与去年同期对比（截至2023年第2周）"
+
+
+@pytest.mark.parametrize("name", ["$\\frac{a}{$新材料", "$x$新材料", "A$B$C"])
+def test_names_from_the_config_are_drawn_as_written_never_as_mathtext(small, monkeypatch, name):
+    """matplotlib reads text between two '$' as mathtext: a name in briefing.yaml must neither
+    stop the chart (ValueError from the parser, reported as a broken Word template) nor be drawn
+    as formula instead of the text the bureau wrote."""
+    from matplotlib.mathtext import MathTextParser
+
+    d = data_of(small)
+    d = dataclasses.replace(d, industries=(charts.IndustryFunds(name, D(1)), *d.industries[1:]),
+                            units=(charts.UnitFunds(name, D(1), D(2)), *d.units[1:]))
+
+    def no_mathtext(*args, **kwargs):
+        raise AssertionError(f"mathtext parsed {args[1:2]}")
+
+    monkeypatch.setattr(MathTextParser, "parse", no_mathtext)
+    for chart in charts.CHARTS:
+        assert charts.render(chart, d, "svg").startswith(b"<?xml")

@@ -212,3 +212,59 @@ def test_prospect_says_what_publish_would_do_without_doing_it(sample, monkeypatc
     assert prospect(ws, "2023-W16").issue == 2
     assert prospect(ws, "2023-W19").refusal.startswith("2023年第19周（5月8日至14日）还没有结束（到5月14日），不能印发")
     assert prospect(ws).week.iso == "2023-W18"  # default: the reporting week
+
+
+def _edit_entry(config: Path, **changes) -> None:
+    register = config.parent / ".briefing" / "publications.json"
+    data = json.loads(register.read_text(encoding="utf-8"))
+    data["issues"][0].update(changes)
+    register.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("changes", [{"date": "昨天"}, {"date": 20230508}, {"markdown": 5}, {"figures": None},
+                                     {"folder": ["x"]}, {"published": 1}, {"reports": {"a.yaml": 1}},
+                                     {"markdown": "/etc/passwd"}, {"figures": "../figures.json"},
+                                     {"markdown": "C:\\Windows\\win.ini"}, {"figures": ".briefing/../../x.json"}])
+def test_a_damaged_or_planted_entry_stops_every_reader_naming_the_record(sample, changes):
+    """Only the week and number of an entry were checked: a date that is no date, a path that is no
+    text ended diff and build in an internal error; a path leading out of the workspace made diff
+    print another file's lines as the published sentences."""
+    assert publish(sample, "2023-W17").exit_code == 0
+    _edit_entry(sample, **changes)
+    register = sample.parent / ".briefing" / "publications.json"
+    for command in (["diff", "--week", "2023-W17"], ["build", "--week", "2023-W17", "--format", "md"],
+                    ["numbers", "--year", "2023"]):
+        result = run(*command, "--config", sample)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"期号记录 {register} 已损坏" in result.output, result.output
+        assert "root:" not in result.output
+
+
+@pytest.mark.parametrize("field", ["markdown", "figures"])
+@pytest.mark.parametrize("plant", ["fifo", "device", "link", "folder"])
+def test_a_planted_published_record_is_read_as_a_regular_file_only(sample, field, plant):
+    """A named pipe hung diff and build for ever, /dev/zero filled the memory, a link was followed
+    out of the workspace: the published Markdown and figures are read as the tool's own records
+    (files.read_record), and anything else is a message naming the file."""
+    if plant == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    assert publish(sample, "2023-W17").exit_code == 0
+    register = json.loads((sample.parent / ".briefing" / "publications.json").read_text(encoding="utf-8"))
+    path = sample.parent / register["issues"][0][field]
+    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+    path.unlink()
+    if plant == "fifo":
+        os.mkfifo(path)
+    elif plant == "device":
+        path.symlink_to(os.devnull if os.name == "nt" else "/dev/zero")
+    elif plant == "link":
+        outside = sample.parent.parent / "outside.txt"
+        outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+        path.symlink_to(outside)
+    else:
+        path.mkdir()
+    for command in (["diff"], ["build", "--format", "md"]):
+        result = run(*command, "--config", sample, "--week", "2023-W17")
+        assert result.exit_code == 1, (command, result.output)
+        assert f"已印发版本的记录 {register['issues'][0][field]}" in result.output, result.output
+        assert "root:" not in result.output

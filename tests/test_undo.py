@@ -4,9 +4,11 @@ changed since (issue 11, item 6)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import mailcorpus
@@ -76,3 +78,39 @@ def test_undo_with_nothing_to_undo_says_so(tmp_path):
     config = write_workspace(tmp_path / "ws", config=mailcorpus.CONFIG)
     result = invoke("ingest", "--config", config, "--undo")
     assert result.exit_code == 1 and "没有可以撤销的导入" in result.output
+
+
+@pytest.mark.parametrize("plant", ["fifo", "device", "link out", "folder"])
+def test_a_planted_log_line_cannot_hang_undo_or_copy_a_file_from_elsewhere(tmp_path, plant):
+    """The log is not trusted: the files it names are read as records (regular files only, never
+    through a link, never waiting on a pipe).  Before, a named pipe hung undo for ever, a link to
+    /dev/zero filled the memory, and a logged move whose history file linked to a private file
+    outside copied that file into entries/."""
+    if plant == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    config = write_workspace(tmp_path / "ws", config=mailcorpus.CONFIG)
+    root = config.parent
+    secret = tmp_path / "id_rsa"
+    secret.write_bytes(b"PRIVATE KEY\n")
+    history = root / "archive" / "history" / "2023-W10"
+    history.mkdir(parents=True)
+    planted = history / "x.yaml"
+    if plant == "fifo":
+        os.mkfifo(planted)
+    elif plant == "device":
+        planted.symlink_to("/dev/zero")
+    elif plant == "link out":
+        planted.symlink_to(secret)
+    else:
+        planted.mkdir()
+    line = {"kind": "report", "outcome": "replaced", "time": "2023-04-26T09:00:00+08:00", "seq": 1,
+            "sha256": "a" * 64, "message": "archive/mail/x.eml", "run": "planted",
+            "created": [] if plant == "link out" else [["archive/history/2023-W10/x.yaml", "0" * 64]],
+            "moves": [["archive/history/2023-W10/x.yaml", "entries/2023-W10/B县.yaml"]]}
+    (root / ".briefing").mkdir(exist_ok=True)
+    (root / ".briefing" / "ingest.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    result = invoke("ingest", "--config", config, "--undo")
+    assert result.exit_code == 1, result.output
+    assert "没有撤销任何东西" in result.output and "archive/history/2023-W10/x.yaml（不是普通文件" in result.output
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before

@@ -25,6 +25,7 @@ from briefing.fmt import money, percent
 from briefing.mail.log import ACCEPTED, REPLACED, read_log
 from briefing.report.validate import guess_unit_week
 from briefing.weeks import Week
+from briefing.workspace.files import Damaged, confine, read_record
 from briefing.workspace.layout import Workspace
 from briefing.workspace.publications import Publication, published, read_register
 
@@ -163,10 +164,24 @@ def latest_publication(ws: Workspace, week: Week) -> Publication | None:
 
 
 def _read(ws: Workspace, relative_path: str) -> str:
+    """A record publication kept, read as the tool's own record (:func:`read_record`: a regular
+    file in the workspace, not a link, a pipe or a device) so that a planted one cannot hang
+    ``diff`` or ``build`` or show another file."""
+    if not relative_path:
+        raise BriefingError("期号记录里没有已印发版本的记录，无法比较") from None
+    path = ws.root / relative_path
+    confine(path.parent, ws.inside)
     try:
-        return (ws.root / relative_path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingError(f"找不到已印发版本的记录 {relative_path}（{error}），无法比较") from None
+        data = read_record(path)
+    except Damaged as problem:
+        raise BriefingError(f"已印发版本的记录 {relative_path} 无法使用（{problem}），无法比较。"
+                            "请从备份恢复 .briefing 文件夹") from None
+    if data is None:
+        raise BriefingError(f"找不到已印发版本的记录 {relative_path}，无法比较。请从备份恢复 .briefing 文件夹")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BriefingError(f"已印发版本的记录 {relative_path} 已损坏（不是 UTF-8 文本），无法比较") from None
 
 
 def difference(ws: Workspace, week: str | Week | None = None, use_cache: bool = True, note=lambda line: None,

@@ -10,7 +10,8 @@ carries no title: :func:`title` gives it, so an edition can number it (图1 …)
 matplotlib is imported only when a chart is drawn (``briefing --help`` stays fast), through its
 object API (no pyplot: no global figure state, safe in a server thread).  Chinese text needs a
 CJK font: the first installed one of :data:`CJK_FONTS` is used, and without one drawing stops with
-a Chinese message rather than printing boxes.  SVG text is drawn as outlines, so the page shows
+a Chinese message rather than printing boxes.  Every text is drawn as written: mathtext is off,
+so a "$" in a unit or industry name from the config is a dollar sign, never a formula.  SVG text is drawn as outlines, so the page shows
 the same glyphs whatever fonts the browser has.
 """
 
@@ -154,7 +155,8 @@ def render(name: str, data: ChartData, format: str = "svg", width_mm: float = TE
     draw = {"units": _units, "industries": _industries, "cumulative": _cumulative}[name]
     settings = {"font.family": "sans-serif", "font.sans-serif": [cjk_font()], "font.size": 9,
                 "axes.unicode_minus": False, "svg.fonttype": "path", "svg.hashsalt": "briefing",
-                "axes.spines.top": False, "axes.spines.right": False}
+                "axes.spines.top": False, "axes.spines.right": False,
+                "text.parse_math": False}  # names from briefing.yaml are text: "$…$" is not a formula
     with _DRAWING, matplotlib.rc_context(settings):
         figure = Figure(figsize=(width_mm * _MM, _height(name, data) * _MM), layout="constrained")
         draw(figure.add_subplot(), data)

@@ -9,7 +9,11 @@ ignore the run (:func:`briefing.mail.log.read_log`).  Apart from the log, the wo
 then as it was before the run.
 
 Nothing is touched when anything changed since the run (a stored report edited or replaced, an
-archived file gone, a file in the way of one to put back): the message names each.  Messages on
+archived file gone, a file in the way of one to put back): the message names each.  The log is
+not trusted: every path in it must lie inside the workspace, and every file it names is read as
+the tool's own record (:func:`~briefing.workspace.files.read_record`: a regular file, never
+through a link, never waiting on a pipe, bounded), so a planted line can neither hang undo nor
+copy a file from elsewhere into the workspace.  Messages on
 an IMAP server that the run flagged or moved stay so (this works on the workspace only).
 Receipts already sent cannot be called back.
 """
@@ -24,7 +28,8 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 from briefing.mail.log import UNDO, LogRecord, append_log, read_log
-from briefing.workspace.files import confine, write_bytes
+from briefing.mail.message import MESSAGE_LIMIT
+from briefing.workspace.files import Damaged, confine, read_record, write_bytes
 from briefing.workspace.layout import Workspace
 from briefing.workspace.lock import Lock
 
@@ -44,12 +49,13 @@ class Undone:
     """The run read messages from an IMAP mailbox (they stay flagged or moved on the server)."""
 
 
-def _sha(path: Path) -> str | None:
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    """The bytes of a file the log names (``None`` when gone), or why it is not a file undo may
+    use (a link, a pipe, a device, a folder, too large)."""
     try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return None
+        return read_record(path, MESSAGE_LIMIT), None  # an archived message is the largest file a run writes
+    except Damaged as problem:
+        return None, str(problem)
 
 
 def _own(ws: Workspace, root: Path, path: str) -> None:
@@ -77,18 +83,26 @@ def undo_last(ws: Workspace) -> Undone:
         moves = [(to, back) for record in mine for to, back in record.moves]
         for path in [*created, *(name for pair in moves for name in pair)]:
             _own(ws, root, path)
-        problems = []
+        problems: list[str] = []
+        kept: dict[str, bytes] = {}
         for path, sha in created.items():
-            now = _sha(root / path)
-            if now is None:
+            data, damage = _read(root / path)
+            if damage:
+                problems.append(f"{path}（{damage}）")
+            elif data is None:
                 problems.append(f"{path}（已不存在）")
-            elif now != sha:
+            elif hashlib.sha256(data).hexdigest() != sha:
                 problems.append(f"{path}（导入后被修改过）")
         for to, back in moves:
-            if not (root / to).is_file():
+            data, damage = _read(root / to)
+            if damage:
+                problems.append(f"{to}（{damage}）")
+            elif data is None:
                 problems.append(f"{to}（原来的版本已不在历史存档里）")
             elif (root / back).exists() and back not in created:
                 problems.append(f"{back}（现在有另一个文件，无法把原来的版本放回）")
+            else:
+                kept[to] = data
         if problems:
             raise BriefingError("上次导入之后这些文件有了变动，为免丢失，没有撤销任何东西：" + "；".join(problems) +
                                 "。请先把它们恢复原样（或手工处理）")
@@ -106,7 +120,7 @@ def undo_last(ws: Workspace) -> Undone:
                     os.replace(root / to, root / back)
                     result.deleted.append(to)
                 else:
-                    write_bytes(root / back, (root / to).read_bytes(), ws.inside)
+                    write_bytes(root / back, kept[to], ws.inside)
                 result.restored.append(back)
         restored = set(result.restored)
         result.deleted = [path for path in dict.fromkeys(result.deleted) if path not in restored]

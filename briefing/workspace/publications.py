@@ -12,14 +12,17 @@ published copy (``output/已印发/…``, read-only), its Markdown and its figur
 ``briefing diff``) are.  The record is changed in one read-modify-write under
 ``publications.lock`` and written atomically.  A damaged record (or a damaged
 ``issues.json``) stops publication with a message naming the file: numbering never silently
-starts again at 第1期.
+starts again at 第1期.  Every entry is checked whole when read (a date that is no date, a path
+that is not text or leads out of the workspace is damage), so that no reader (``diff``,
+``build``, ``numbers``) can end in an internal error or be sent to a file elsewhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from briefing.errors import BriefingError
 from briefing.weeks import Week
@@ -100,14 +103,35 @@ def read_register(state: Path) -> list[Publication]:
             entry = Publication(**{k: v for k, v in item.items() if k in _FIELDS})
             week = Week.parse(entry.week)
             valid = (week.iso == entry.week and type(entry.issue) is int and entry.issue >= 1
-                     and type(entry.correction) is int and isinstance(entry.reports, dict)
-                     and isinstance(entry.files, dict))
+                     and type(entry.correction) is int and _sound(entry))
         except (TypeError, ValueError, AttributeError):
             valid = False
         if not valid:
             raise _damaged(path, f"其中一项不完整：{json.dumps(item, ensure_ascii=False)[:80]}")
         result.append(entry)
     return result
+
+
+def _sound(entry: Publication) -> bool:
+    """Whether the entry's date, time, paths and digests are what :func:`~briefing.actions.publish.publish`
+    writes: text, an ISO date, and the records ``diff`` reads (``markdown``, ``figures``: in
+    ``.briefing``, or empty) inside the workspace.  ``folder`` and the reports may lie outside it
+    (``--output``, ``--entries``); they are shown and compared, never opened from the record."""
+    texts = (entry.date, entry.published, entry.folder, entry.markdown, entry.figures)
+    if not all(isinstance(text, str) for text in texts):
+        return False
+    dt.date.fromisoformat(entry.date)  # ValueError: damaged
+    if not all(isinstance(table, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
+               for table in (entry.reports, entry.files)):
+        return False
+    return all(_within(path) for path in (entry.markdown, entry.figures) if path)
+
+
+def _within(path: str) -> bool:
+    """A path relative to the workspace root that stays inside it (on any system)."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    return (bool(path) and "\0" not in path and not posix.is_absolute() and ".." not in posix.parts
+            and not PureWindowsPath(path).drive)
 
 
 def write_register(state: Path, issues: list[Publication]) -> None:
