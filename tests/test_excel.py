@@ -29,8 +29,8 @@ def test_every_sheet_names_the_issue_and_its_table(small):
     for sheet in book:
         assert sheet["A1"].value == "招商工作简报　第3期　2023年第2周（1月9日至15日）　2023年1月20日印发"
         assert sheet["A2"].value.startswith("表") and sheet["A2"].font.bold
-    assert [book[name]["A2"].value.split("　")[1] for name in book.sheetnames][-2:] == [
-        "本周项目推进情况", "本周领导带队外出招商"]
+    assert [book[name]["A2"].value.split("　")[1] for name in book.sheetnames][-3:] == [
+        "本周项目推进情况", "外出招商目的地（今年以来，按首个目的地所在省份）", "本周领导带队外出招商"]
 
 
 def test_this_week_beside_the_year_with_real_numbers(small):

@@ -18,7 +18,7 @@ from briefing.actions.build import build
 from briefing.workspace.layout import open_workspace
 
 from conftest import copy_sample, need_tool
-from pdfmeasure import bars, fonts, runs, words
+from pdfmeasure import bars, fonts, lines, runs, words
 
 LEFT, RIGHT, BOTTOM = 28.0, 184.0, 262.0
 ONE_CHARACTER = 14 * 25.4 / 72      # 四号, the page number's size
@@ -121,6 +121,39 @@ def test_tables_follow_the_text_without_a_half_empty_page(pdf):
     heading = next(w for w in pages[start] if w.text == "附表")
     if heading.top < 50:   # at the top of a page: the page before must be (nearly) full
         assert max(w.bottom for w in pages[start - 1] if w.bottom < BOTTOM) > BOTTOM - 60
+
+
+def test_the_sample_week_fits_in_seven_pages(pdf):
+    """Issue 10: 9 pages before (body 4.5, tables kept whole leaving a page 40 % empty, 表5's
+    names on three lines); 7 now, the 版记 at the foot of the seventh."""
+    _, pages, _ = pdf
+    assert len(pages) <= 7, f"{len(pages)} pages"
+
+
+def test_no_page_of_tables_is_left_part_empty(pdf):
+    """A table too long for the rest of a page splits under its repeated header instead of
+    jumping whole to the next page; only the last page (the 版记 at its foot) may have a gap."""
+    _, pages, _ = pdf
+    [start] = [number for number, page in enumerate(pages) if any(w.text == "附表" for w in page)]
+    for number in range(start, len(pages) - 1):
+        lowest = max(w.bottom for w in pages[number] if w.bottom < BOTTOM)
+        assert lowest > BOTTOM - 225 / 4, f"page {number + 1}: text ends at {lowest:.0f} mm"
+
+
+def test_project_names_in_the_tables_take_one_line(pdf, tmp_path):
+    """表4 and 表5 give the project's name the width of 14 characters (editions/spec.py NAME):
+    each of the sample's names is printed on one line (42 mm put "项目" or "目" on a second)."""
+    from docx import Document
+
+    _, pages, _ = pdf
+    ws = open_workspace(copy_sample(tmp_path / "sample"))
+    [docx] = build(ws, week="2023-W17", formats=["docx"], issue=12, date=dt.date(2023, 5, 5))
+    names = {row.cells[column].text for table in Document(str(docx)).tables[:-1]
+             for column, header in enumerate(cell.text for cell in table.rows[0].cells) if header == "项目名称"
+             for row in table.rows[1:-1]}
+    assert len(names) == 13                    # 8 signings, 6 moves, one of them both
+    printed = [line for page in pages for line in lines(page)]
+    assert [name for name in names if not any(name.replace(" ", "") in line for line in printed)] == []
 
 
 def test_every_character_of_the_body_is_printed(pdf, tmp_path):

@@ -177,9 +177,16 @@ def test_short_tables_stay_whole_and_long_ones_keep_their_ends(doc):
     keeps = [_keeps(row) for row in units.rows]
     assert keeps[:3] == [True, True, False]            # header and first row: never one row alone
     assert keeps[-4:] == [False, True, True, False]    # the last two rows go with 合计
-    signings = doc.tables[4]                           # header, 8 signings, 合计
+    signings = _table(doc, "项目名称", "产业链")            # header, 8 signings, 合计: more than six rows may split
     assert len(signings.rows) == 10
-    assert [_keeps(row) for row in signings.rows] == [True] * 9 + [False]
+    assert [_keeps(row) for row in signings.rows] == [True, True] + [False] * 5 + [True, True, False]
+    movements = _table(doc, "项目名称", "现阶段")           # header, 6 moves, 合计: six rows or fewer stay whole
+    assert len(movements.rows) == 8
+    assert [_keeps(row) for row in movements.rows] == [True] * 7 + [False]
+
+
+def _table(doc, *headers: str):
+    return next(table for table in doc.tables if set(headers) <= {cell.text for cell in table.rows[0].cells})
 
 
 def test_no_page_break_before_the_tables(doc):
