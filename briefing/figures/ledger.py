@@ -58,18 +58,27 @@ class SigningEvent:
     week: Week
     unit: str
     index: int
-    place: Place
+    path: str
     item: SigningItem
     verdict: str = COUNT
 
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.item.line, self.item.col)
+
 
 class StageReport(NamedTuple):
-    """One week's report of a project."""
+    """One week's report of a project.  Its place is made when asked for: the item knows its
+    line and column, and a year's ledger holds a hundred thousand of these."""
 
     week: Week
     unit: str
     item: ProjectItem
-    place: Place
+    path: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.item.line, self.item.col)
 
 
 @dataclass(slots=True)
@@ -213,12 +222,12 @@ class Ledger:
             track = tracks.get((unit, item.project))
             if track is None:
                 track = tracks[(unit, item.project)] = Track(unit, item.project)
-            track.signings.append(SigningEvent(week, unit, index, Place(path, item.line, item.col), item))
+            track.signings.append(SigningEvent(week, unit, index, path, item))
         for item in c.projects:
             track = tracks.get((unit, item.key))
             if track is None:
                 track = tracks[(unit, item.key)] = Track(unit, item.key)
-            track.reports.append(StageReport(week, unit, item, Place(path, item.line, item.col)))
+            track.reports.append(StageReport(week, unit, item, path))
 
     def settle(self, same_project: list[list[str]] = (), units: Iterable[str] = ()) -> "Settled":
         """Identities resolved and every signing given its verdict."""
