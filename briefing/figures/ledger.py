@@ -161,9 +161,16 @@ class History:
         return result
 
     def last_week(self, until: Week | None = None) -> Week | None:
-        weeks = [e.week for e in self.signings] + [r.week for r in self.reports]
-        weeks = [w for w in weeks if until is None or w <= until]
-        return max(weeks) if weeks else None
+        """The latest week with a signing or a report (up to ``until``); both lists are sorted
+        by week, so each is read from its end (the 督办 alerts ask this of every project)."""
+        found = None
+        for events in (self.signings, self.reports):
+            for event in reversed(events):
+                if until is None or event.week <= until:
+                    if found is None or event.week > found:
+                        found = event.week
+                    break
+        return found
 
     def first_place(self) -> Place:
         events = [(e.week, e.place) for e in self.signings] + [(r.week, r.place) for r in self.reports]
@@ -251,10 +258,11 @@ class Ledger:
 
 def _history(tracks: list[Track], order: dict[str, int]) -> History:
     owner = tracks[0]
+    last = len(order)  # sorted by week, unit, then place (path, line, column), without making places
     signings = sorted((e for t in tracks for e in t.signings),
-                      key=lambda e: (e.week, order.get(e.unit, len(order)), e.place))
+                      key=lambda e: (e.week, order.get(e.unit, last), e.path, e.item.line, e.item.col))
     reports = sorted((r for t in tracks for r in t.reports),
-                     key=lambda r: (r.week, order.get(r.unit, len(order)), r.place))
+                     key=lambda r: (r.week, order.get(r.unit, last), r.path, r.item.line, r.item.col))
     counted = False
     for event in signings:
         if event.item.increase:
