@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import urllib.request
 import shutil
 import subprocess
 import sys
@@ -39,7 +37,12 @@ for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
 
 
 def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KiB) of one process."""
+    """Wall time (s) and peak RSS (KiB) of one process.
+
+    The child is started with vfork, and Linux counts the parent's resident size in the child's
+    peak RSS: this script must stay smaller than the parse floor (~20 MiB) until the RSS
+    measurements are taken (urllib.request, with ssl, took it to 27 MiB and hid the build's growth).
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -58,8 +61,11 @@ def best(command: list[str], repeat: int, before=None, cwd: Path | None = None) 
     return min(t for t, _ in runs), min(r for _, r in runs)
 
 
-def serve_times(briefing: str, config: Path, repeat: int) -> dict[str, float]:
+def serve_times(briefing: str, config: Path, week: str, repeat: int) -> dict[str, float]:
     """Best response time of each page of a running ``briefing serve``, after one warming request."""
+    import socket  # imported here, after the RSS measurements: see measure()
+    import urllib.request
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -80,7 +86,7 @@ def serve_times(briefing: str, config: Path, repeat: int) -> dict[str, float]:
             runs = []
             for attempt in range(repeat + 1):  # the first one warms the page
                 start = time.perf_counter()
-                with urllib.request.urlopen(base + page, timeout=600) as response:
+                with urllib.request.urlopen(f"{base}{page}?week={week}", timeout=600) as response:
                     if response.status != 200:
                         raise SystemExit(f"{page}: HTTP {response.status}")
                     response.read()
@@ -99,6 +105,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workspace", type=Path, help="use this workspace instead of generating one")
+    parser.add_argument("--week", help="the briefing's week (default: the last generated week, 2023-Www)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE))
@@ -109,8 +116,9 @@ def main() -> None:
     root = args.workspace or generate(tmp / "ws", args.units, args.weeks).parent
     entries, state, output = root / "entries", root / ".briefing", tmp / "out"
     files = sum(1 for _ in entries.rglob("*.yaml"))
+    week = args.week or f"2023-W{args.weeks:02d}"  # build no longer defaults to the latest week with reports
     build = [briefing, "build", "--config", str(root / "briefing.yaml"), "--format", "md",
-             "--output", str(output), "--date", "2023-12-31"]
+             "--output", str(output), "--week", week, "--date", "2023-12-31"]
 
     def clear_cache() -> None:
         for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
@@ -125,7 +133,7 @@ def main() -> None:
     ledger_time, _ = best(ledger, args.repeat)
     click_time, _ = best([sys.executable, "-c", "import click"], max(5, args.repeat))
     help_time, _ = best([briefing, "--help"], max(5, args.repeat))
-    pages = serve_times(briefing, root / "briefing.yaml", args.repeat)
+    pages = serve_times(briefing, root / "briefing.yaml", week, args.repeat)
 
     print(f"workspace: {files} reports ({root})")
     print(f"parse floor (CSafeLoader)   {floor_time:7.2f} s   peak RSS {floor_rss / 1024:7.1f} MiB")

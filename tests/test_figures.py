@@ -258,6 +258,21 @@ def test_a_contribution_survives_the_cache_format(config):
         from_plain(("A县", (2023, 60), {}, (), (), ()))                 # no such week
 
 
+def test_the_same_texts_and_amounts_are_held_once(config):
+    """A year's ledger keeps every item: a project's name, investor, kind … reported every week
+    must be one object, whether the report was read or came back from the cache."""
+    fresh = [contribution(_w02_a(config)) for _ in range(2)]                     # two separate reads
+    cached = [from_plain(marshal.loads(marshal.dumps(to_plain(fresh[0])))) for _ in range(2)]
+    first = fresh[0]
+    for other in (fresh[1], *cached):
+        assert other == first
+        assert other.unit is first.unit
+        for mine, theirs in zip(first.projects, other.projects):
+            for field in ("key", "kind", "origin", "stage", "industry", "name", "investor"):
+                assert getattr(theirs, field) is getattr(mine, field), field
+    assert cached[1].projects[0].funds is cached[0].projects[0].funds
+
+
 def test_every_event_kind_counts_in_one_figure():
     assert set(EVENT_FIGURES) == set(typing.get_args(EventKind))
     assert set(EVENT_FIGURES.values()) <= set(FIGURE_NAMES)

@@ -280,3 +280,26 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_ledger(tmp_path):
     row = list(openpyxl.load_workbook(out).active.iter_rows(min_row=3))[0]
     assert row[1].value == '=HYPERLINK("http://x","点我")' and row[1].data_type == "s"
     assert row[13].value == 1.005 and row[13].number_format == "0.00"   # exact amount, shown with two decimals
+
+
+def test_last_week_up_to_a_week_reads_signings_and_reports():
+    """History.last_week(until): the latest week of a signing or a report not after ``until``."""
+    from briefing.figures.figures import Contribution, Figures, ProjectItem, SigningItem
+    from briefing.figures.ledger import Ledger
+    from briefing.weeks import Week
+
+    def report(week, signed=False, stage=None):
+        signings = (SigningItem("新能源", D(1), False, "光伏", "光伏"),) if signed else ()
+        projects = (ProjectItem("光伏", "新建", "区外", stage, "新能源", D(1), "光伏"),) if stage else ()
+        return Contribution("A县", Week(2023, week), Figures(), (), signings, projects)
+
+    ledger = Ledger()
+    for c in (report(3, signed=True), report(5, stage="开工"), report(9, signed=True), report(7, stage="开工")):
+        ledger.add(c, None, f"w{c.week.number}.yaml")
+    history, = ledger.settle().histories
+    # signings in weeks 3 and 9, reports in weeks 5 and 7
+    assert history.last_week() == Week(2023, 9)
+    assert history.last_week(Week(2023, 8)) == Week(2023, 7)   # the signing of week 9 is later
+    assert history.last_week(Week(2023, 6)) == Week(2023, 5)
+    assert history.last_week(Week(2023, 4)) == Week(2023, 3)   # no report yet: the signing
+    assert history.last_week(Week(2023, 2)) is None

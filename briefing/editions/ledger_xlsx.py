@@ -103,17 +103,17 @@ def workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
         head.append(cell)
     sheet.append(head)
     for values in rows:
-        sheet.append([_cell_of(sheet, value) for value in values])
+        sheet.append([_cell_of(sheet, value, WriteOnlyCell) for value in values])
     book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _cell_of(sheet, value: Any) -> Any:
-    """Money with two decimals shown; text from reports stays text even when it starts with "="."""
-    from openpyxl.cell import WriteOnlyCell
+def _cell_of(sheet, value: Any, WriteOnlyCell) -> Any:
+    """Money with two decimals shown; text from reports stays text even when it starts with "=".
 
+    ``WriteOnlyCell`` is passed in: an import statement here would run for every cell."""
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = "0.00"

@@ -12,13 +12,21 @@ the few facts per item that need more than a sum (the province of a trip, the in
 signing, the stage of a project) and what the project ledger needs to tell projects apart and
 point at them (name, investor, code, 增资, the item's line and column).  Contributions are plain
 enough to cache (:func:`to_plain`; the cache's ``FORMAT`` versions the layout).
+
+Memory: a year's contributions are kept item by item (the week folds and the project ledger
+share them), and the same texts come back every week (a project's name, its investor, 新建,
+区外, 开工 …).  Every text of an item is therefore interned (:func:`sys.intern`), so a year holds
+one copy of each, not one per report; amounts read back from the cache are shared the same way
+(:func:`_amount`, keyed by their exact text).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from functools import lru_cache
 from operator import add, attrgetter
+from sys import intern
 from typing import Any, NamedTuple
 
 from briefing.figures.regions import province_of
@@ -147,19 +155,31 @@ def contribution(report: Report, root: Any = None) -> Contribution:
         figures.investment += signing.investment
         figures.key_signings += signing.key
         line, col = locate(root, ("signings", index)) if root is not None else (1, 1)
-        signings.append(SigningItem(signing.industry, signing.investment, signing.key, signing.match_key,
-                                    signing.project, signing.investor, signing.code, signing.increase,
-                                    signing.date.isoformat(), line, col))
+        signings.append(SigningItem(intern(signing.industry), signing.investment, signing.key,
+                                    intern(signing.match_key), intern(signing.project), intern(signing.investor),
+                                    _optional(signing.code), signing.increase, intern(signing.date.isoformat()),
+                                    line, col))
     for event in report.events:
         name = EVENT_FIGURES[event.kind]
         setattr(figures, name, getattr(figures, name) + 1)
     projects = []
     for index, item in enumerate(report.projects):
         line, col = locate(root, ("projects", index)) if root is not None else (1, 1)
-        projects.append(ProjectItem(item.match_key, item.kind, item.origin, item.stage, item.industry, item.funds,
-                                    item.project, item.investor, item.code, line, col))
+        projects.append(ProjectItem(intern(item.match_key), intern(item.kind), intern(item.origin), intern(item.stage),
+                                    _optional(item.industry), item.funds, intern(item.project),
+                                    intern(item.investor), _optional(item.code), line, col))
     projects = tuple(projects)
-    return Contribution(report.unit, report.week, figures, tuple(trips), tuple(signings), projects)
+    return Contribution(intern(report.unit), report.week, figures, tuple(trips), tuple(signings), projects)
+
+
+def _optional(text: str | None) -> str | None:
+    return None if text is None else intern(text)
+
+
+@lru_cache(maxsize=4096)
+def _amount(text: str) -> Decimal:
+    """An amount read back from the cache; equal texts give one shared (immutable) Decimal."""
+    return Decimal(text)
 
 
 def records(c: Contribution) -> int:
@@ -192,17 +212,19 @@ def from_plain(data: tuple) -> Contribution:
             counts[name] = value  # an unknown name fails in Figures() below
         else:
             raise ValueError(f"malformed figure {name!r}")
-    return Contribution(unit, Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
+    return Contribution(intern(unit), Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
                         tuple([_signing(*s) for s in signings]), tuple([_project(*p) for p in projects]))
 
 
 def _signing(industry, investment, key, project, name, investor, code, increase, date, line, col) -> SigningItem:
     if not (type(line) is int and type(col) is int and type(name) is str and (code is None or type(code) is str)):
         raise ValueError("malformed signing")
-    return SigningItem(industry, Decimal(investment), key, project, name, investor, code, increase, date, line, col)
+    return SigningItem(intern(industry), _amount(investment), key, intern(project), intern(name), intern(investor),
+                       _optional(code), increase, intern(date), line, col)
 
 
 def _project(key, kind, origin, stage, industry, funds, name, investor, code, line, col) -> ProjectItem:
     if not (type(line) is int and type(col) is int and type(name) is str and (code is None or type(code) is str)):
         raise ValueError("malformed project")
-    return ProjectItem(key, kind, origin, stage, industry, Decimal(funds), name, investor, code, line, col)
+    return ProjectItem(intern(key), intern(kind), intern(origin), intern(stage), _optional(industry), _amount(funds),
+                       intern(name), intern(investor), _optional(code), line, col)

@@ -58,18 +58,27 @@ class SigningEvent:
     week: Week
     unit: str
     index: int
-    place: Place
+    path: str
     item: SigningItem
     verdict: str = COUNT
 
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.item.line, self.item.col)
+
 
 class StageReport(NamedTuple):
-    """One week's report of a project."""
+    """One week's report of a project.  Its place is made when asked for: the item knows its
+    line and column, and a year's ledger holds a hundred thousand of these."""
 
     week: Week
     unit: str
     item: ProjectItem
-    place: Place
+    path: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.item.line, self.item.col)
 
 
 @dataclass(slots=True)
@@ -152,9 +161,16 @@ class History:
         return result
 
     def last_week(self, until: Week | None = None) -> Week | None:
-        weeks = [e.week for e in self.signings] + [r.week for r in self.reports]
-        weeks = [w for w in weeks if until is None or w <= until]
-        return max(weeks) if weeks else None
+        """The latest week with a signing or a report (up to ``until``); both lists are sorted
+        by week, so each is read from its end (the 督办 alerts ask this of every project)."""
+        found = None
+        for events in (self.signings, self.reports):
+            for event in reversed(events):
+                if until is None or event.week <= until:
+                    if found is None or event.week > found:
+                        found = event.week
+                    break
+        return found
 
     def first_place(self) -> Place:
         events = [(e.week, e.place) for e in self.signings] + [(r.week, r.place) for r in self.reports]
@@ -213,12 +229,12 @@ class Ledger:
             track = tracks.get((unit, item.project))
             if track is None:
                 track = tracks[(unit, item.project)] = Track(unit, item.project)
-            track.signings.append(SigningEvent(week, unit, index, Place(path, item.line, item.col), item))
+            track.signings.append(SigningEvent(week, unit, index, path, item))
         for item in c.projects:
             track = tracks.get((unit, item.key))
             if track is None:
                 track = tracks[(unit, item.key)] = Track(unit, item.key)
-            track.reports.append(StageReport(week, unit, item, Place(path, item.line, item.col)))
+            track.reports.append(StageReport(week, unit, item, path))
 
     def settle(self, same_project: list[list[str]] = (), units: Iterable[str] = ()) -> "Settled":
         """Identities resolved and every signing given its verdict."""
@@ -242,10 +258,11 @@ class Ledger:
 
 def _history(tracks: list[Track], order: dict[str, int]) -> History:
     owner = tracks[0]
+    last = len(order)  # sorted by week, unit, then place (path, line, column), without making places
     signings = sorted((e for t in tracks for e in t.signings),
-                      key=lambda e: (e.week, order.get(e.unit, len(order)), e.place))
+                      key=lambda e: (e.week, order.get(e.unit, last), e.path, e.item.line, e.item.col))
     reports = sorted((r for t in tracks for r in t.reports),
-                     key=lambda r: (r.week, order.get(r.unit, len(order)), r.place))
+                     key=lambda r: (r.week, order.get(r.unit, last), r.path, r.item.line, r.item.col))
     counted = False
     for event in signings:
         if event.item.increase:
