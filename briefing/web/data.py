@@ -302,14 +302,11 @@ def _publishing(ws: Workspace, week: Week) -> Publishing:
 
 
 def _published_markdown(ws: Workspace, entry: Publication) -> str:
-    """The Markdown kept when ``entry`` was published (only from inside ``.briefing``)."""
-    path = (ws.root / entry.markdown).resolve()
-    if ws.state.resolve() not in path.parents:
-        raise BriefingError(f"印发记录里的 {entry.markdown} 不在 .briefing 文件夹里，没有读取")
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingError(f"找不到已印发版本的记录 {entry.markdown}（{error}）") from None
+    """The Markdown kept when ``entry`` was published, read as the tool's own record (a regular
+    file inside the workspace: a planted pipe or link cannot hang or redirect the page)."""
+    from briefing.actions.diff import _read
+
+    return _read(ws, entry.markdown)
 
 
 def preview(config_path: Path, week: Week | None, draft: bool = False) -> Preview:
