@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,22 @@ def test_a_check_within_the_racy_window_is_not_trusted(tmp_path, monkeypatch):
     assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)
     cache, path, value = _fresh_cache(tmp_path / "b", monkeypatch, mtime + 1)
     assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)
+
+
+def test_the_key_is_made_once_readable_by_the_user_alone_and_a_damaged_one_is_replaced(tmp_path, monkeypatch):
+    """Directly, in a fresh user cache folder (the session's folder already has its key)."""
+    from briefing.workspace.cache import SECRET_NAME, user_secret
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key = tmp_path / "briefing" / SECRET_NAME
+    secret = user_secret()
+    assert len(secret) == 32 and key.read_bytes() == secret and user_secret() == secret
+    if os.name == "posix":
+        assert key.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in key.parent.iterdir()] == [SECRET_NAME]       # no temporary file left
+    key.write_bytes(b"short")
+    old = time.time() - 60
+    os.utime(key, (old, old))                                         # damaged long ago: replaced
+    fresh = user_secret()
+    assert len(fresh) == 32 and fresh != secret and key.read_bytes() == fresh
+    assert [p.name for p in key.parent.iterdir()] == [SECRET_NAME]

@@ -22,6 +22,7 @@ from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
 from helpers import build_briefing, by_industry, by_province, by_unit, figures, valid_reports, validate_bytes
+from mutation import examples
 
 
 def _briefing(config_path, week="2023-W02"):
@@ -197,7 +198,7 @@ def _total(rows, *names):
     return tuple(sum((getattr(row, n) for row in rows), 0) for n in names)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(reports())
 def test_every_breakdown_adds_up_to_its_total(rs):
     total = figures(rs)
@@ -211,7 +212,7 @@ def test_every_breakdown_adds_up_to_its_total(rs):
     assert total.external_projects <= total.projects and total.external_funds <= total.funds
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(reports(), st.randoms())
 def test_figures_do_not_depend_on_file_order(rs, random):
     shuffled = list(rs)
@@ -219,7 +220,7 @@ def test_figures_do_not_depend_on_file_order(rs, random):
     assert figures(shuffled) == figures(rs)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(money, max_size=30))
 def test_sums_are_exact_decimals(amounts):
     r = Report.model_validate({"unit": "甲", "week": "2023-W01", "reporter": "某", "projects": [

@@ -25,6 +25,7 @@ from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_CONFIG, write_workspace
 from helpers import build_briefing
+from mutation import examples
 
 HEAD = "unit: {unit}\nweek: {week}\nreporter: 甲\n"
 
@@ -226,7 +227,7 @@ CONFIG = Config.model_validate(parse_bytes(SMALL_CONFIG.encode(), "briefing.yaml
 NAMES = ["光伏项目", "光伏 项目", "风电项目", "材料厂", "储能项目"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["A县", "B县", "C园区"]), st.integers(1, 3), st.sampled_from(NAMES),
                           st.integers(0, 50), st.booleans(), st.sampled_from(["新能源", "新材料"]),
                           st.sampled_from(["签约", "开工", "投产"])), max_size=12),
