@@ -9,12 +9,17 @@ import datetime as dt
 import hashlib
 import os
 
+import pytest
+
+import mailcorpus
 from briefing.mail.engine import Ingest
 from briefing.mail.log import UPLOAD, read_log
+from briefing.mail.sources import Incoming
 from briefing.workspace.layout import open_workspace
-from conftest import write_workspace
+from conftest import SMALL_CONFIG, write_workspace
 
 T = dt.datetime(2023, 1, 16, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+MAIL_TIME = dt.datetime(2023, 4, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))   # after every Date below
 OLD = dt.datetime(2023, 1, 13, 17, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 C_W02 = "unit: C园区\nweek: 2023-W02\nreporter: 丙\nplans: [赴广东招商]\n".encode()
 
@@ -94,3 +99,62 @@ def test_a_misfiled_entry_holds_the_upload_aside_and_names_the_file(tmp_path):
     [(record, _)] = upload(config, ("c3.yaml", c_w03))
     assert record.errors == ["entries/2023-W03/C园区.yaml 读不出单位和周次（unit、week），无法确认是谁的报告"
                              + HELD.format(stored=stored)]
+
+
+# ---------------------------------------------------------------- who may send a report
+
+TWO_UNITS = SMALL_CONFIG + "senders:\n  A县: [a@county.example]\n  C园区: [a@county.example, c@park.example]\n"
+VOUCH = "经办人用 --vouch 确认此邮件可信，按转发的原邮件发件人 {}判断报送单位"
+NOT_LISTED = "发件人 evil@attacker.example 不在 briefing.yaml 的 senders 名单中，报告未入库"
+
+
+@pytest.mark.parametrize("raw, vouched, outcome, unit, notes, errors", [
+    (mailcorpus.forward(mailcorpus.C, mailcorpus.A, mailcorpus.A_V1, "f1"), False, "quarantined", "A县", [],
+     ["发件人 c@park.example 登记的报送单位是C园区，不能报送“A县”的报告"]),
+    (mailcorpus.forward(mailcorpus.STRANGER, mailcorpus.A, mailcorpus.A_V1, "f2"), False, "quarantined", "A县",
+     ["转发的原邮件发件人 a@county.example 登记为A县、C园区的报送邮箱；如已核实这封邮件确实来自该单位，"
+      "可用 briefing ingest --vouch {message} 导入"], [NOT_LISTED]),
+    (mailcorpus.forward(mailcorpus.STRANGER, mailcorpus.A, mailcorpus.A_V1, "f3"), True, "accepted", "A县",
+     [VOUCH.format("a@county.example")], []),
+    (mailcorpus.forward(mailcorpus.STRANGER, mailcorpus.C, mailcorpus.B_W16, "f4"), True, "quarantined", "B县",
+     [VOUCH.format("c@park.example")], ["转发的原邮件发件人 c@park.example 登记的报送单位是C园区，不能报送“B县”的报告"]),
+    (mailcorpus.mail(mailcorpus.A, "f5", [(mailcorpus.B_W16, "B.yaml")]), False, "quarantined", "B县", [],
+     ["发件人 a@county.example 登记的报送单位是A县、C园区，不能报送“B县”的报告"]),
+    (mailcorpus.two_froms(mailcorpus.A, mailcorpus.C, mailcorpus.A_V1, "f6"), False, "quarantined", "A县", [],
+     ["邮件的发件人无法确认（没有发件人、有多个发件人或地址不规范），报告未入库"]),
+    (mailcorpus.mail(mailcorpus.STRANGER, "f7", [(mailcorpus.A_V1, "A.yaml")]), False, "quarantined", "A县", [],
+     [NOT_LISTED]),
+    (mailcorpus.mail(mailcorpus.C, "f8", [(mailcorpus.BROKEN, "C.yaml")]), False, "rejected", "C园区", [],
+     ["第9行第17列：“negotiated”（对接洽谈项目数（个））：不要带单位，请把“6个”改成 6"]),
+], ids=["registered county forwards another's report", "stranger forwards a registered county's mail",
+        "the same, vouched for", "vouched, but the original sender's unit differs", "one address for two units",
+        "two From headers", "stranger", "a report with an error"])
+def test_the_sender_decides_where_a_report_goes_with_the_whole_reason(tmp_path, raw, vouched, outcome, unit, notes,
+                                                                     errors):
+    config = write_workspace(tmp_path / "ws", TWO_UNITS)
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        [record] = engine.take(Incoming(origin="test", load=lambda: raw, vouched=vouched)).records
+    message = f"archive/mail/2023-04/{sha(raw)[:16]}.eml"
+    assert (record.outcome, record.unit, record.message) == (outcome, unit, message)
+    assert (record.notes, record.errors) == ([n.format(message=message) for n in notes], errors)
+    folder = {"quarantined": "archive/quarantine/", "rejected": "archive/rejected/", "accepted": "entries/"}[outcome]
+    assert record.stored.startswith(folder) and (config.parent / record.stored).is_file()
+
+
+def test_an_older_version_arriving_late_is_kept_in_the_history_and_its_copies_change_nothing(tmp_path):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    mails = [mailcorpus.mail(mailcorpus.A, "v2", [(mailcorpus.A_V2, "A.yaml")], day=25, hour=9),
+             mailcorpus.mail(mailcorpus.A, "v1", [(mailcorpus.A_V1, "A.yaml")], day=24, hour=9),
+             mailcorpus.mail(mailcorpus.A, "v1b", [(mailcorpus.A_V1, "A.yaml")], day=24, hour=11),
+             mailcorpus.mail(mailcorpus.A, "v2b", [(mailcorpus.A_V2, "A.yaml")], day=25, hour=12)]
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        records = [engine.take(Incoming(origin=str(n), load=lambda raw=raw: raw)).records[0]
+                   for n, raw in enumerate(mails)]
+    entry = "entries/2023-W17/A县.yaml"
+    assert [(r.outcome, r.stored, r.notes) for r in records] == [
+        ("accepted", entry, []),
+        ("superseded", f"archive/history/2023-W17/A县-20230424-090000-{sha(mailcorpus.A_V1)[:8]}.yaml",
+         ["已有一份发送时间更晚（2023-04-25 09:00）的版本在用，本份作为旧版本存档，未替换"]),
+        ("duplicate", entry, ["内容与此前报送的一个旧版本完全相同，未改动"]),
+        ("duplicate", entry, ["内容与已入库的版本完全相同，未改动"])]
+    assert (config.parent / entry).read_bytes() == mailcorpus.A_V2
