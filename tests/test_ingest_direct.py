@@ -158,3 +158,30 @@ def test_an_older_version_arriving_late_is_kept_in_the_history_and_its_copies_ch
         ("duplicate", entry, ["内容与此前报送的一个旧版本完全相同，未改动"]),
         ("duplicate", entry, ["内容与已入库的版本完全相同，未改动"])]
     assert (config.parent / entry).read_bytes() == mailcorpus.A_V2
+
+
+def test_the_log_line_of_a_mail_says_where_when_from_whom_and_a_copy_is_skipped(tmp_path):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    arrived = dt.datetime(2023, 4, 26, 9, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    report = mailcorpus.mail(mailcorpus.A, "r1", [(mailcorpus.A_V1, "A县.yaml")], subject="A县第17周")
+    bare = mailcorpus.mail(mailcorpus.A, "r2", [], subject="空")
+    text = mailcorpus.mail(mailcorpus.A, "r3", [(b"hello", "说明.txt")], subject="说明")
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        handled = [engine.take(Incoming(origin="收件箱#1", load=lambda raw=raw: raw, arrived=arrived))
+                   for raw in (report, report, bare, text)]
+        run = engine.run
+    assert run.startswith("20230426-100000-") and len(run) == 24
+    assert [(h.origin, h.skipped, len(h.records)) for h in handled] == [
+        ("收件箱#1", False, 1), ("收件箱#1", True, 0), ("收件箱#1", False, 1), ("收件箱#1", False, 1)]
+    logged = read_log(config.parent / ".briefing")
+    first = logged[0]
+    assert (first.kind, first.outcome, first.time, first.seq, first.source, first.arrived, first.date) == (
+        "report", "accepted", "2023-04-26T10:00:00+08:00", 1, "收件箱#1", "2023-04-26T09:01:00+08:00",
+        "2023-04-26T09:00:00+08:00")
+    assert (first.message, first.message_id, first.sender, first.subject, first.part, first.attachment) == (
+        f"archive/mail/2023-04/{sha(report)[:16]}.eml", "<r1@corpus.example>", "a@county.example", "A县第17周", 2,
+        "A县.yaml")
+    assert (first.sha256, first.report_sha256, first.run, first.records) == (sha(report), sha(mailcorpus.A_V1), run, 2)
+    assert [(r.kind, r.outcome, r.seq, r.subject, r.notes, r.run) for r in logged[1:]] == [
+        ("message", "empty", 2, "空", ["邮件中没有附件"], run),
+        ("message", "empty", 3, "说明", ["附件“说明.txt”不是 .yaml 报告文件"], run)]
