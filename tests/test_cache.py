@@ -36,8 +36,11 @@ def _cache(config_path) -> Path:
 
 
 def _rows(config_path) -> int:
-    with sqlite3.connect(_cache(config_path)) as db:
+    db = sqlite3.connect(_cache(config_path))
+    try:  # closed at once: an open connection would hold the build's cache waiting for its lock
         return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_cached_and_uncached_builds_are_byte_identical(small, sample):
@@ -113,6 +116,7 @@ def test_package_version_change_invalidates_the_cache(small, monkeypatch):
 def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
     expected = _md(small, use_cache=False)
     _md(small)
+    cached = _rows(small)
     db_path = _cache(small)
     if damage == "garbage":
         db_path.write_bytes(b"this is not a database" * 100)
@@ -128,6 +132,8 @@ def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
             db.execute("DROP TABLE reports")
             db.execute("CREATE TABLE reports (nonsense TEXT)")
     assert _md(small) == expected
+    if damage == "garbage":
+        assert _rows(small) == cached  # a new cache in its place, as full as the first
     assert _md(small) == expected
 
 
