@@ -259,6 +259,31 @@ def test_a_contribution_survives_the_cache_format(config):
         from_plain(("A县", (2023, 60), {}, (), (), ()))                 # no such week
 
 
+def test_signings_projects_and_amounts_survive_the_cache_format_and_malformed_items_are_refused(config):
+    c = contribution(_w01_a(config))
+    assert [s.investment for s in c.signings] == [D("1.005"), D("0.3560")] and c.projects[0].funds == D("1.115")   # 3560万元
+    plain = marshal.loads(marshal.dumps(to_plain(c)))
+    assert plain[2]["investment"] == "1.3610" and plain[4][0][1] == "1.005" and plain[5][0][5] == "1.115"
+    assert from_plain(plain) == c
+    signing, project = plain[4][0], plain[5][0]
+    bad_items = [(4, signing, -2, "2"), (4, signing, -1, None), (4, signing, 4, None), (4, signing, 6, 7),
+                 (5, project, -2, 2.0), (5, project, -1, "1"), (5, project, 6, b"x"), (5, project, 8, 1)]
+    for where, item, index, value in bad_items:
+        broken = list(item)
+        broken[index] = value
+        with pytest.raises(ValueError):
+            from_plain((*plain[:where], (tuple(broken),), *plain[where + 1:]))
+    for bad in ((None, *plain[1:]), (plain[0], plain[1], [("trips", 2)], *plain[3:])):
+        with pytest.raises(ValueError):
+            from_plain(bad)
+
+
+def _w01_a(config):
+    report, problems = validate_bytes(textwrap.dedent(SMALL_REPORTS["2023-W01/A县.yaml"]).encode(), "a.yaml", config)
+    assert report is not None, problems
+    return report
+
+
 def test_every_event_kind_counts_in_one_figure():
     assert set(EVENT_FIGURES) == set(typing.get_args(EventKind))
     assert set(EVENT_FIGURES.values()) <= set(FIGURE_NAMES)

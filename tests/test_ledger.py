@@ -281,3 +281,24 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_ledger(tmp_path):
     row = list(openpyxl.load_workbook(out).active.iter_rows(min_row=3))[0]
     assert row[1].value == '=HYPERLINK("http://x","点我")' and row[1].data_type == "s"
     assert row[13].value == 1.005 and row[13].number_format == "0.00"   # exact amount, shown with two decimals
+
+
+def test_alerts_on_their_boundary_weeks(tmp_path):
+    """Defaults: overdue after more than 12 weeks since the key signing, stale after 8 or more
+    weeks without a report (a project at 投产 is never stale)."""
+    config = workspace(tmp_path, {
+        "2023-W01/A.yaml": report("A县", "2023-W01", signings=[signing("风电项目", key=True)],
+                                  projects=[project("风电项目", "签约", 0)]),
+        "2023-W02/B.yaml": report("B县", "2023-W02", projects=[project("光伏厂", "开工", 1, investor="某公司"),
+                                                               project("材料厂", "投产", 2, investor="材料公司")]),
+        **{f"2023-W{n:02d}/C.yaml": report("C园区", f"2023-W{n:02d}") for n in (8, 9, 10, 13, 14)}})  # no projects
+
+    def alerts(week):
+        return [(a.name, a.kind, a.weeks) for a in briefing_of(config, week).ledger_alerts]
+
+    assert alerts("2023-W08") == []
+    assert alerts("2023-W09") == [("风电项目", "stale", 8)]                       # W01 + 8 weeks
+    assert alerts("2023-W10") == [("风电项目", "stale", 9), ("光伏厂", "stale", 8)]
+    assert alerts("2023-W13") == [("风电项目", "stale", 12), ("光伏厂", "stale", 11)]   # 12 weeks: not yet overdue
+    assert alerts("2023-W14") == [("风电项目", "overdue", 13), ("光伏厂", "stale", 12)]
+    assert [a.name for a in briefing_of(config, "2023-W14").overdue] == ["风电项目"]
