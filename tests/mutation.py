@@ -31,9 +31,10 @@ UNDER_MUTATION = "MUTANT_UNDER_TEST" in os.environ
 EXAMPLES_UNDER_MUTATION = 10
 
 
-def examples(count: int) -> int:
-    """``max_examples`` for a hypothesis test: ``count``, or a few while mutmut runs the tests."""
-    return min(count, EXAMPLES_UNDER_MUTATION) if UNDER_MUTATION else count
+def examples(count: int, under_mutation: int = EXAMPLES_UNDER_MUTATION) -> int:
+    """``max_examples`` for a hypothesis test: ``count``, or a few (``under_mutation`` at most)
+    while mutmut runs the tests."""
+    return min(count, under_mutation) if UNDER_MUTATION else count
 
 
 def selection(setup_cfg: Path) -> dict[str, list[str]]:

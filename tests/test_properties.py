@@ -90,7 +90,7 @@ def _ingest(folder: Path, names: list[str]) -> dict[str, bytes]:
 _REFERENCE: list[dict[str, bytes]] = []
 
 
-@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8, under_mutation=2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.permutations(sorted(_MAILS)))
 def test_the_same_mails_in_any_order_give_the_same_entries(tmp_path_factory, order):
     if not _REFERENCE:
