@@ -185,3 +185,19 @@ def test_the_log_line_of_a_mail_says_where_when_from_whom_and_a_copy_is_skipped(
     assert [(r.kind, r.outcome, r.seq, r.subject, r.notes, r.run) for r in logged[1:]] == [
         ("message", "empty", 2, "空", ["邮件中没有附件"], run),
         ("message", "empty", 3, "说明", ["附件“说明.txt”不是 .yaml 报告文件"], run)]
+
+
+def test_a_mailed_report_held_aside_says_how_to_import_the_mail_again(tmp_path):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    folder = config.parent / "entries" / "2023-W17"
+    folder.mkdir()
+    (folder / "A县.yaml").write_bytes("unit: B县\nweek: 2023-W17\nreporter: 乙\n".encode())
+    raw = mailcorpus.mail(mailcorpus.A, "h1", [(mailcorpus.A_V1, "A.yaml")])
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        [record] = engine.take(Incoming(origin="test", load=lambda: raw)).records
+    message = f"archive/mail/2023-04/{sha(raw)[:16]}.eml"
+    stored = f"archive/pending/{sha(raw)[:16]}-2.yaml"                   # the message, part 2
+    assert (record.outcome, record.stored) == ("held", stored)
+    assert record.errors == [f"entries/2023-W17/A县.yaml 里是B县2023年第17周的报告，不是A县2023年第17周的。为免弄乱，"
+                             f"这个文件没有移动也没有替换，本次收到的A县2023年第17周报告暂存在 {stored}，未入库。"
+                             f"请先改正该文件（改成正确的文件名、移走或删除），再重新导入这封邮件：briefing ingest {message}"]
