@@ -333,3 +333,20 @@ def test_the_key_is_made_once_readable_by_the_user_alone_and_a_damaged_one_is_re
     fresh = user_secret()
     assert len(fresh) == 32 and fresh != secret and key.read_bytes() == fresh
     assert [p.name for p in key.parent.iterdir()] == [SECRET_NAME]
+
+
+def test_a_cache_that_cannot_be_made_again_is_no_cache_and_saving_does_nothing(tmp_path, monkeypatch):
+    from briefing.workspace.cache import ReportCache
+
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+
+    def refuse(self):
+        raise sqlite3.DatabaseError("file is not a database")
+
+    monkeypatch.setattr(ReportCache, "_open", refuse)
+    cache = ReportCache(path, b"config", b"k" * 32)
+    assert cache.db is None and cache.entries == {} and not path.exists()    # the damaged file is gone
+    cache.pending.append(("x", 1, 2, 3, b"d", b"p", b"m"))
+    cache.save(final=True)                                                     # nothing to write to: no error
+    cache.close()

@@ -203,3 +203,13 @@ def test_an_opening_rollup_is_combined_with_the_weeks_reported_after_it(config):
     assert rollup.last_week == Week(2023, 12) and rollup.started == Week(2023, 10)
     totals = combined.totals()
     assert (totals.projects, totals.continued_projects, totals.funds, totals.continued_funds) == (1, 1, D("2.5"), D("2.5"))
+
+
+def test_rekey_moves_every_merged_node_present_in_the_fold_to_its_owner(config):
+    merged = fold([report(config, "B县", "2023-W02", projects=[project("风电项目", "开工", "0.3")]),
+                   report(config, "A县", "2023-W02", projects=[project("光伏项目", "开工", "0.2")])])
+    merged.rekey({("C园区", "别的项目"): ("A县", "光伏"),          # not in this week's fold: skipped
+                  ("B县", "风电"): ("A县", "光伏")})
+    assert list(merged.projects) == [("A县", "光伏")]
+    rollup = merged.projects[("A县", "光伏")]
+    assert rollup.funds == D("0.5") and (rollup.unit, rollup.key) == ("A县", "光伏")   # 0.2 + 0.3
