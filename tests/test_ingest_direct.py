@@ -54,8 +54,10 @@ def test_a_new_version_moves_every_old_file_of_that_week_into_the_history(tmp_pa
     week = config.parent / "entries" / "2023-W02"
     old = (week / "A县.yaml").read_bytes()
     copy = old.replace(b"reporter:", b"# copy\nreporter:")
-    (week / "A县-补充.yaml").write_bytes(copy)                    # a second file holding A县 2023-W02
-    for name in ("A县.yaml", "A县-补充.yaml"):
+    (week / "A县-补充.yaml").write_bytes(copy)                    # two more files holding A县 2023-W02
+    copy2 = old.replace(b"reporter:", b"# copy 2\nreporter:")
+    (week / "A县-补充2.yaml").write_bytes(copy2)
+    for name in ("A县.yaml", "A县-补充.yaml", "A县-补充2.yaml"):
         os.utime(week / name, (OLD.timestamp(), OLD.timestamp()))
     new = old.replace(b"reporter:", b"# corrected\nreporter:")
     [(record, _)] = upload(config, ("更正.yaml", new))
@@ -63,8 +65,12 @@ def test_a_new_version_moves_every_old_file_of_that_week_into_the_history(tmp_pa
     history = f"archive/history/2023-W02/A县-{local}-"
     assert (record.outcome, record.stored) == ("replaced", "entries/2023-W02/A县.yaml")
     assert record.previous == history + sha(copy)[:8] + ".yaml"            # sorted: 补充 comes first
-    assert record.notes == ["另有旧文件移入历史版本：" + history + sha(old)[:8] + ".yaml"]
+    assert record.notes == ["另有旧文件移入历史版本：" + history + sha(copy2)[:8] + ".yaml、" + history + sha(old)[:8] + ".yaml"]
     assert (week / "A县.yaml").read_bytes() == new and not (week / "A县-补充.yaml").exists()
+    newer = new.replace(b"reporter:", b"# again\nreporter:")
+    [(again, _)] = upload(config, ("再更正.yaml", newer))                     # one old file: no further note
+    assert (again.outcome, again.previous, again.notes) == (
+        "replaced", f"archive/history/2023-W02/A县-20230116-093000-{sha(new)[:8]}.yaml", [])   # logged at T
 
 
 def test_a_report_with_an_error_is_neither_filed_nor_logged(tmp_path):
