@@ -207,3 +207,35 @@ def test_a_mailed_report_held_aside_says_how_to_import_the_mail_again(tmp_path):
     assert record.errors == [f"entries/2023-W17/A县.yaml 里是B县2023年第17周的报告，不是A县2023年第17周的。为免弄乱，"
                              f"这个文件没有移动也没有替换，本次收到的A县2023年第17周报告暂存在 {stored}，未入库。"
                              f"请先改正该文件（改成正确的文件名、移走或删除），再重新导入这封邮件：briefing ingest {message}"]
+
+
+INTERRUPTED = ("。为免再次卡住，这封邮件不再读取，其中的报告没有导入。原件保存在 {message}；"
+               "如果这是正常的报送邮件，请联系发件单位重新发送")
+
+
+@pytest.mark.parametrize("stops, where, what", [
+    (1, "briefing.mail.engine.read_letter", "上次导入读取这封邮件时程序中断了（可能是这封邮件格式异常，读取时卡住）"),
+    (2, "briefing.mail.engine.Ingest._judge_part",
+     "前两次导入检查这封邮件里的报告时程序都中断了（可能是报告内容异常，检查时卡住）")])
+def test_a_mail_that_stopped_earlier_runs_is_given_up_with_the_whole_reason(tmp_path, monkeypatch, stops, where, what):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    raw = mailcorpus.mail(mailcorpus.A, "k1", [(mailcorpus.A_V1, "A.yaml")])
+    arrived = dt.datetime(2023, 3, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))   # no Date is trusted here
+
+    class Killed(BaseException):
+        pass
+
+    def hang(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(where, hang)
+        for _ in range(stops):
+            with pytest.raises(Killed), Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+                engine.take(Incoming(origin="test", load=lambda: raw, arrived=arrived))
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        [record] = engine.take(Incoming(origin="test", load=lambda: raw, arrived=arrived)).records
+    message = f"archive/mail/2023-03/{sha(raw)[:16]}.eml"       # filed by the arrival time of the first try
+    assert (record.kind, record.outcome, record.message) == ("message", "interrupted", message)
+    assert record.errors == [what + INTERRUPTED.format(message=message)]
+    assert (config.parent / message).read_bytes() == raw
