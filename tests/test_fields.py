@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 from pydantic_core import PydanticCustomError
 
-from briefing.report.fields import _port, impossible_date, parse_money, parse_text
+from briefing.report.fields import _port, impossible_date, parse_money, parse_size, parse_text
 
 
 def message(parse, value) -> str:
@@ -80,3 +80,21 @@ def test_a_port_out_of_range_says_so(value, shown):
 def test_control_characters_are_removed_not_replaced():
     assert parse_text("甲\x00公\x1b司\x7f") == "甲公司"
     assert parse_text(" 第一行\r\n第二行\u2028第三行 ") == "第一行\n第二行\n第三行"
+
+
+@pytest.mark.parametrize("value, size", [
+    (5, 5 * 1024 * 1024), ("5", 5 * 1024 * 1024), ("0.5", 512 * 1024),          # a plain number is MB
+    ("5MB", 5 * 1024 * 1024), ("5 MiB", 5 * 1024 * 1024), ("５ｍ", 5 * 1024 * 1024),
+    ("512KB", 512 * 1024), ("512kib", 512 * 1024), ("1.5k", 1536), ("100b", 100), ("100 B", 100),
+])
+def test_sizes_in_every_usual_spelling(value, size):
+    assert parse_size(value) == size
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "应为大小，例如 5MB 或 512KB"), (True, "应为大小，例如 5MB 或 512KB"),
+    ("5GB", "应为大小，例如 5MB 或 512KB，实际是“5GB”"), ("“5”MB", "应为大小，例如 5MB 或 512KB，实际是“\"5\"MB”"),
+    ("0", "大小应大于 0，例如 5MB"), ("0.5b", "大小应大于 0，例如 5MB"),
+])
+def test_a_wrong_size_says_how_to_write_it(value, expected):
+    assert message(parse_size, value) == expected

@@ -302,3 +302,39 @@ def test_alerts_on_their_boundary_weeks(tmp_path):
     assert alerts("2023-W13") == [("风电项目", "stale", 12), ("光伏厂", "stale", 11)]   # 12 weeks: not yet overdue
     assert alerts("2023-W14") == [("风电项目", "overdue", 13), ("光伏厂", "stale", 12)]
     assert [a.name for a in briefing_of(config, "2023-W14").overdue] == ["风电项目"]
+
+
+def test_similar_names_on_the_boundary_ratio_and_with_letters_in_another_order():
+    from briefing.figures.identity import similar
+
+    a = "ABCDEFGHIJKLMNOPQ"                       # 17 letters, all of them again in the 23 of b
+    b = a + "RSTUVW"
+    assert similar(a, b)                          # ratio 2 × 17 / 40 = 0.85 exactly: similar
+    assert not similar(a, b + "X")                # 34 / 41 < 0.85
+    assert not similar("ABCDEFGHIJ", "JIHGFEDCBA")  # the same letters (quick ratio 1.0), matching only 1
+    assert similar("光伏电站", "光伏电站") and not similar("光伏电站1期", "光伏电站2期")
+
+
+def test_a_same_project_label_names_a_unit_only_when_the_unit_exists():
+    from briefing.figures.identity import Label
+
+    units = ["A县", "B县"]
+    label = Label(" A县：光伏项目 ", units)
+    assert (label.text, label.unit, label.code, label.key) == (" A县：光伏项目 ", "A县", "光伏项目", "光伏")
+    assert (Label("A县:光伏:一期", units).unit, Label("A县:光伏:一期", units).code) == ("A县", "光伏:一期")
+    unknown = Label("X县:光伏", units)
+    assert (unknown.unit, unknown.code) == (None, "X县:光伏")
+    assert (Label("A县:", units).unit, Label("A县:", units).code) == (None, "A县:")
+
+
+def test_a_label_matches_by_name_within_its_unit_or_by_code_anywhere():
+    from briefing.figures.identity import Label
+
+    units = ["A县", "B县"]
+    in_a = Label("A县:光伏项目", units)
+    assert in_a.matches("A县", "光伏", []) and not in_a.matches("B县", "光伏", [])
+    assert not in_a.matches("A县", "风电", ["光伏项目"])          # a label with a unit matches by name only
+    code = Label("P-001", units)
+    assert code.matches("B县", "风电", [None, "P-001"]) and not code.matches("B县", "风电", ["P-002", None])
+    assert Label("光伏项目", units).matches("B县", "风电", ["光伏 项目"])   # a code read as a name
+    assert not Label("光伏项目", units).matches("B县", "风电", [None])
