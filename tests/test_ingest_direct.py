@@ -239,3 +239,25 @@ def test_a_mail_that_stopped_earlier_runs_is_given_up_with_the_whole_reason(tmp_
     assert (record.kind, record.outcome, record.message) == ("message", "interrupted", message)
     assert record.errors == [what + INTERRUPTED.format(message=message)]
     assert (config.parent / message).read_bytes() == raw
+
+
+def test_a_message_id_seen_before_is_no_proof_when_the_earlier_copy_is_gone(tmp_path):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    first = mailcorpus.mail(mailcorpus.A, "same", [(mailcorpus.A_V1, "A.yaml")], hour=9)
+    second = mailcorpus.mail(mailcorpus.A, "same", [(mailcorpus.A_V2, "A.yaml")], hour=10)   # same Message-ID
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        [kept] = engine.take(Incoming(origin="1", load=lambda: first)).records
+        (config.parent / kept.message).unlink()                     # the archived copy cannot be compared
+        [record] = engine.take(Incoming(origin="2", load=lambda: second)).records
+    assert (record.outcome, record.notes) == ("replaced", [])
+    assert (config.parent / "entries" / "2023-W17" / "A县.yaml").read_bytes() == mailcorpus.A_V2
+
+
+def test_a_vouched_forward_without_a_readable_original_sender_is_quarantined(tmp_path):
+    config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG)
+    raw = mailcorpus.forward(mailcorpus.STRANGER, "", mailcorpus.A_V1, "nf")
+    with Ingest(open_workspace(config), now=lambda: MAIL_TIME) as engine:
+        [record] = engine.take(Incoming(origin="test", load=lambda: raw, vouched=True)).records
+    assert (record.outcome, record.notes, record.errors) == (
+        "quarantined", ["经办人用 --vouch 确认此邮件可信，按转发的原邮件发件人 （无法识别）判断报送单位"],
+        ["转发的原邮件的发件人无法确认（没有发件人、有多个发件人或地址不规范），报告未入库"])
