@@ -229,7 +229,7 @@ def build(config: Path, entries: Path | None, week: str | None, formats: tuple[s
     the_week = chosen_week(ws, week)
     _say_week(the_week, week)
     notes: list[str] = []
-    made = make_draft(ws, week=the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append,
+    made = make_draft(ws, week=week and the_week, formats=chosen, date=day, use_cache=not no_cache, note=notes.append,
                       headline=headline, editor_note=editor_note)
     if made.suspicious:
         click.secho(f"请先核对以下 {len(made.suspicious)} 处可疑的数字（印发时需改正或加 --accept-warnings 确认）：",
@@ -586,7 +586,7 @@ def status(config: Path, week: str | None, missing: bool) -> None:
 @click.option("--week", metavar="周次", help=WEEK_HELP)
 @click.option("--send", is_flag=True, help="真正发送（不加时只显示将要发送的内容）")
 def remind(config: Path, week: str | None, send: bool) -> None:
-    """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的空白周报。
+    """催报：给未报送的单位发一封礼貌的中文提醒邮件，附上该周的填报页面和空白周报。
 
     不加 --send 时只预览，不发送。收件地址取自 briefing.yaml 的 senders，发件服务器取自 mail.smtp。
 
@@ -674,14 +674,14 @@ def ledger(config: Path, year: int | None, form: str, output: Path | None) -> No
       briefing ledger --year 2023 -o 项目台账.xlsx
       briefing ledger --format md
     """
-    from briefing.actions.ledger import year_ledger
+    from briefing.actions.ledger import LEDGER_TITLE, year_ledger
     from briefing.editions.ledger_xlsx import ledger_markdown, ledger_xlsx
     from briefing.workspace.files import write_bytes
     from briefing.workspace.layout import open_workspace
 
     ws = open_workspace(config)
     table = year_ledger(ws, year, note=lambda line: click.secho(line, fg="yellow", err=True))
-    title = "招商项目台账"
+    title = LEDGER_TITLE
     if form == "md":
         _emit(ledger_markdown(table, title), output)
         return

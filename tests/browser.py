@@ -82,13 +82,14 @@ def free_port() -> int:
 class Server:
     """``briefing serve`` for a workspace, in a subprocess, until :meth:`stop`."""
 
-    def __init__(self, config: Path, port: int | None = None, extra: tuple[str, ...] = ()):
+    def __init__(self, config: Path, port: int | None = None, extra: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = config.parent.parent / f"serve-{self.port}.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "briefing", "serve", "--config", str(config), "--port", str(self.port), *extra],
-            stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
+            stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         deadline = time.monotonic() + 60
         while True:
             try:

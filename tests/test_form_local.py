@@ -132,3 +132,11 @@ def test_every_field_has_a_kind_the_form_knows(config):
     assert [name for name, kind in kinds.items() if kind == "unknown"] == []
     assert (kinds["week"], kinds["unit"], kinds["trips.start"], kinds["signings.investment"]) == \
         ("week", "choice", "date", "money")
+
+
+@pytest.mark.parametrize("today", ["2005-03-01", "2023-01-16", "2150-06-01"])
+def test_the_form_builds_whatever_today_is(nanyang, monkeypatch, today):
+    """The probes that learn validate's messages use a report of a week long past: on any date
+    (a clock set wrong, a test's BRIEFING_TODAY) none of them meets the far-future-week check."""
+    monkeypatch.setenv("BRIEFING_TODAY", today)
+    assert "南召县" in form_html(load_config(nanyang), "南召县", "2023-W17")

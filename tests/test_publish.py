@@ -178,3 +178,37 @@ def test_a_draft_of_a_week_long_past_is_dated_the_monday_after_it(sample):
     recent = run("build", "--config", sample, "--week", "2023-W16", "--format", "md", env={"BRIEFING_TODAY": "2023-05-07"})
     assert "2023年5月7日" in (sample.parent / "output" / "招商工作简报-2023-W16-征求意见稿.md").read_text(encoding="utf-8")
     assert "周一" not in recent.stderr
+
+
+def test_a_draft_before_anyone_reported_this_week_is_of_the_latest_week_with_reports(sample):
+    """`pip install . && briefing build` in the sample workspace must work on any date: with no
+    report yet for the reporting week, the draft is of the latest earlier week, and says so; a
+    typed week and publish stay strict."""
+    later = {"BRIEFING_TODAY": "2026-11-28"}                  # 2026-W48: nobody has reported
+    made = run("build", "--config", sample, "--format", "md", env=later)
+    assert made.exit_code == 0, made.output
+    assert "2026年第48周（11月23日至29日）还没有单位报送" in made.output and "（2023年第17周）的征求意见稿" in made.output
+    assert (sample.parent / "output" / "招商工作简报-2023-W17-征求意见稿.md").is_file()
+    strict = run("build", "--config", sample, "--week", "2026-W48", "--format", "md", env=later)
+    assert strict.exit_code == 1 and "没有2026年第48周" in strict.output
+    refused = run("publish", "--config", sample, "--format", "md", env=later)
+    assert refused.exit_code == 1 and "不能印发" in refused.output
+    assert not (sample.parent / "output" / "已印发").exists()
+
+
+def test_prospect_says_what_publish_would_do_without_doing_it(sample, monkeypatch):
+    """The web page's publish form shows :func:`prospect`; it must agree with ``publish``."""
+    from briefing.actions.publish import prospect
+    from briefing.workspace.layout import open_workspace
+
+    monkeypatch.setenv("BRIEFING_TODAY", AFTER_W17["BRIEFING_TODAY"])
+    ws = open_workspace(sample)
+    first = prospect(ws, "2023-W17")
+    assert (first.issue, first.earlier, first.refusal, first.published) == (1, [], None, False)
+    assert not (sample.parent / ".briefing" / "publications.json").exists()  # nothing taken
+    assert publish(sample, "2023-W17").exit_code == 0
+    done = prospect(ws, "2023-W17")
+    assert (done.issue, [p.issue for p in done.earlier], done.published) == (1, [1], True)  # a correction keeps it
+    assert prospect(ws, "2023-W16").issue == 2
+    assert prospect(ws, "2023-W19").refusal.startswith("2023年第19周（5月8日至14日）还没有结束（到5月14日），不能印发")
+    assert prospect(ws).week.iso == "2023-W18"  # default: the reporting week

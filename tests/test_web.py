@@ -15,6 +15,7 @@ import re
 import textwrap
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -53,6 +54,16 @@ A_W02_NEW = textwrap.dedent("""\
         stage: 投产
         funds: 0.7
     """).encode("utf-8")
+
+
+MONDAY_W03 = "2023-01-16"
+"""Today for these tests: the Monday of 2023-W03, so the week being reported is 2023-W02 (the
+small workspace's latest week) and it has ended (it can be published)."""
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setenv("BRIEFING_TODAY", MONDAY_W03)
 
 
 def client_for(config: Path, **kwargs) -> TestClient:
@@ -129,26 +140,33 @@ def test_board_shows_a_rejected_and_a_quarantined_mail(ws, client):
     assert rows(client.get("/").text)["C园区"] == "rejected"
 
 
-def test_board_states_are_decided_in_one_function():
-    from types import SimpleNamespace
+def test_board_states_are_the_librarys(ws, client):
+    """Every row's data-status and label is what ``briefing status`` says, and the templates
+    decide or name no state themselves."""
+    from briefing.actions.status import STATES, week_status
+    from briefing.workspace.layout import open_workspace
 
-    from briefing.actions.status import FAULTY, MISSING, REPORTED, RETURNED, UnitStatus
-    from briefing.web.states import STATES, board_state
-
-    quarantined = [SimpleNamespace(unit="C园区", outcome="quarantined")]
-    assert [board_state(UnitStatus("C园区", state), []) for state in (REPORTED, FAULTY, MISSING, RETURNED)] == \
-        ["reported", "error", "missing", "rejected"]
-    assert board_state(UnitStatus("C园区", MISSING), quarantined) == "quarantined"
-    # the unit sent a report itself (even a faulty one): the stranger's mail does not hide it
-    assert board_state(UnitStatus("C园区", FAULTY), quarantined) == "error"
-    assert board_state(UnitStatus("A县", MISSING), quarantined) == "missing"
-    assert list(STATES) == ["reported", "error", "missing", "rejected", "quarantined"]
+    log = ws.parent / ".briefing" / "ingest.jsonl"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(json.dumps({"kind": "report", "time": "2023-01-16T10:00:00+08:00", "seq": 1, "sha256": "0" * 64,
+                               "message": "archive/mail/x.eml", "week": "2023-W02", "unit": "C园区",
+                               "outcome": "quarantined"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (ws.parent / "entries" / "2023-W02" / "B县.yaml").write_bytes(C_W02_BAD.replace("C园区".encode(), "B县".encode()))
+    page = client.get("/").text
+    status = week_status(open_workspace(ws), "2023-W02")
+    assert rows(page) == {u.unit: u.code for u in status.units} == {"A县": "reported", "B县": "error",
+                                                                     "C园区": "quarantined"}
+    for unit in status.units:
+        assert re.search(rf'data-unit="{unit.unit}".*?<span class="chip {unit.code}">{unit.state}</span>', page, re.S)
+    assert "报送被隔离 1" in page and "邮件报送被隔离（未入库）" in page
+    assert list(data.LABELS) == list(STATES.values())
     templates = Path(data.__file__).parent / "templates"
-    for page in (templates / "board.html", templates / "macros.html"):  # the board decides or names no state itself
-        text = page.read_text(encoding="utf-8")
-        decided = re.findall(r"""(?:==|!=|\bin)\s*\(?\s*['"](\w+)['"]""", text)  # {% if row.key == "missing" %}
-        assert not set(decided) & set(STATES), page.name
-        assert not any(re.search(rf">\s*{label}\s*(<|{{{{)", text) for label in STATES.values()), page.name
+    for name in ("board.html", "macros.html"):  # the board decides or names no state itself
+        text = (templates / name).read_text(encoding="utf-8")
+        decided = re.findall(r"""(?:==|!=|\bin)\s*\(?\s*['"](\w+)['"]""", text)  # {% if row.code == "missing" %}
+        assert not set(decided) & set(STATES.values()), name
+        assert not any(re.search(rf">\s*{label}\s*(<|{{{{)", text) for label in STATES), name
+    assert not (templates.parent / "states.py").exists()
 
 
 # ---------------------------------------------------------------- uploads
@@ -368,20 +386,217 @@ def test_build_then_download(ws, client):
     tok = token(client)
     response = client.post("/build", data={"csrftoken": tok, "week": "2023-W02", "format": "md"}, follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == "/download/" + "%E6%8B%9B%E5%95%86%E5%B7%A5%E4%BD%9C%E7%AE%80%E6%8A%A5-2023-W02.md"
+    # a draft since issue 11: named 征求意见稿, no 期号 taken
+    assert response.headers["location"] == "/download/" + quote("招商工作简报-2023-W02-征求意见稿.md")
     got = client.get(response.headers["location"])
     assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
-    assert got.content == (ws.parent / "output" / "招商工作简报-2023-W02.md").read_bytes()
+    assert got.content == (ws.parent / "output" / "招商工作简报-2023-W02-征求意见稿.md").read_bytes()
+    assert "第　期（征求意见稿）" in got.content.decode("utf-8")
     word = client.post("/build", data={"csrftoken": tok, "week": "2023-W02", "format": "docx"})
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
     assert "本周（1月9日至15日）" in text and "签约项目1个，总投资10亿元" in text
-    assert "招商工作简报-2023-W02.docx" in client.get("/preview?week=2023-W02").text
+    page = client.get("/preview?week=2023-W02").text
+    assert "已生成的征求意见稿" in page and "招商工作简报-2023-W02-征求意见稿.docx" in page
+    assert not (ws.parent / ".briefing" / "publications.json").exists()
     bad = client.post("/build", data={"csrftoken": tok, "week": "2023-W02", "format": "exe"})
     assert "不支持的格式" in bad.text
 
 
+# ---------------------------------------------------------------- publishing (印发)
+
+PUBLISHED = Path("output") / "已印发" / "2023-第1期-2023-W02"
+
+
+def publish_form(page: str, form: str = "publish-form") -> dict[str, str]:
+    """The hidden fields of the publish (or correct) form on a preview page."""
+    html = page[page.index(f'id="{form}"'):]
+    html = html[:html.index("</form>")]
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def post_publish(client: TestClient, fields: dict[str, str], headers: dict[str, str] | None = None, **extra):
+    return client.post("/publish", data={**fields, **extra}, headers=headers, follow_redirects=False)
+
+
+def unchanged(before: dict[str, str], after: dict[str, str]) -> bool:
+    """The workspace is as it was, but for the report cache (a refusal by the library may warm it)."""
+    return {k: v for k, v in before.items() if "cache" not in k} == {k: v for k, v in after.items() if "cache" not in k}
+
+
+def test_the_preview_is_a_draft_that_says_what_publishing_would_do(ws, client):
+    page = client.get("/preview").text
+    assert "2023年第2周（1月9日至15日）" in page and "本周要报送、汇总的一周" in page
+    assert "征求意见稿 · 还没有印发" in page and "第　期（征求意见稿）" in page
+    assert '<strong class="issue" data-issue="1">2023年第1期</strong>' in page
+    assert 'name="date" value="2023-01-16"' in page  # today
+    assert "确认这些数字无误" not in page  # nothing suspicious in the small workspace
+    fields = publish_form(page)
+    assert (fields["week"], fields["issue"]) == ("2023-W02", "1") and len(fields["seen"]) == 64
+    week3 = client.get("/preview?week=2023-W03").text  # not ended: no form, the library's reason
+    assert "2023年第3周（1月16日至22日）还没有结束（到1月22日），不能印发" in week3 and 'id="publish-form"' not in week3
+    assert "回到本周（2023年第2周）" in week3
+
+
+def test_publish_through_the_page(ws, client):
+    from briefing.workspace.publications import read_register
+
+    fields = publish_form(client.get("/preview").text)
+    response = post_publish(client, fields, date="2023-01-20")
+    assert response.status_code == 303 and response.headers["location"] == "/preview?week=2023-W02&done=1"
+    [entry] = read_register(ws.parent / ".briefing")
+    assert (entry.week, entry.issue, entry.date, entry.correction) == ("2023-W02", 1, "2023-01-20", 0)
+    copies = sorted(p.name for p in (ws.parent / PUBLISHED).iterdir())
+    assert copies == ["招商工作简报-2023-W02.docx", "招商工作简报-2023-W02.md", "招商工作简报-2023-W02.xlsx"]
+    page = client.get(response.headers["location"]).text
+    assert "已印发2023年第2周：第1期，印发日期 2023-01-20" in page
+    assert 'data-published="yes"' in page and "已印发 · 2023年第1期" in page
+    assert "现在的报告与已印发版本相同" in page and 'id="publish-form"' not in page
+    markdown = (ws.parent / PUBLISHED / "招商工作简报-2023-W02.md").read_text(encoding="utf-8")
+    assert "第1期" in markdown and "征求意见稿" not in markdown
+    assert "已印发的第1期" in page and "<p><strong>第1期</strong></p>" in page  # the article is what went out
+    assert "第　期（征求意见稿）" in client.get("/preview?week=2023-W02&view=draft").text
+    link = f"/published/{quote(PUBLISHED.name)}/{quote('招商工作简报-2023-W02.docx')}"
+    assert f'href="{link}"' in page
+    got = client.get(link)
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert got.content == (ws.parent / PUBLISHED / "招商工作简报-2023-W02.docx").read_bytes()
+
+
+def test_publishing_twice_without_correct_is_refused_with_the_librarys_message(ws, client):
+    from briefing.actions.publish import publish
+    from briefing.errors import BriefingError
+    from briefing.workspace.layout import open_workspace
+
+    fields = publish_form(client.get("/preview").text)  # a second tab, opened before publishing
+    assert post_publish(client, fields).status_code == 303
+    before = tree(ws.parent)
+    again = post_publish(client, fields)
+    with pytest.raises(BriefingError) as refusal:
+        publish(open_workspace(ws), "2023-W02")
+    assert "已经印发为第1期" in refusal.value.message
+    assert again.status_code == 200 and refusal.value.message in again.text
+    assert unchanged(before, tree(ws.parent))
+
+
+def test_a_correction_needs_its_confirmation(ws, client):
+    from briefing.workspace.publications import read_register
+
+    assert post_publish(client, publish_form(client.get("/preview").text)).status_code == 303
+    upload(client, ("c.yaml", C_W02))  # a late report: the published issue is now out of date
+    page = client.get("/preview").text
+    assert "现在的报告与已印发版本不同" in page and "C园区" in page
+    fields = publish_form(page, "correct-form")
+    assert fields["correct"] == "1" and fields["issue"] == "1"
+    before = tree(ws.parent)
+    unconfirmed = post_publish(client, fields)
+    assert unconfirmed.status_code == 400 and "请勾选“确认印发更正版”" in unconfirmed.text
+    assert unchanged(before, tree(ws.parent))
+    assert post_publish(client, fields, confirm_correct="1").status_code == 303
+    first, correction = read_register(ws.parent / ".briefing")
+    assert (correction.issue, correction.correction) == (1, 1) and first.correction == 0
+    assert (ws.parent / "output" / "已印发" / "2023-第1期-2023-W02-更正1" / "招商工作简报-2023-W02.md").is_file()
+    assert (ws.parent / PUBLISHED / "招商工作简报-2023-W02.md").is_file()  # the original is kept
+    page = client.get("/preview").text
+    assert "第1期（更正1）" in page and "现在的报告与已印发版本相同" in page
+
+
+@pytest.mark.parametrize("headers", [None, {"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
+                                     {"Referer": "http://127.0.0.1:9999/x"}])
+def test_a_publish_post_without_token_or_from_another_site_changes_nothing(ws, client, headers):
+    fields = publish_form(client.get("/preview").text)
+    tok = token(client)
+    before = tree(ws.parent)
+    if headers is None:  # no token at all, then a forged one
+        assert post_publish(client, {k: v for k, v in fields.items() if k != "csrftoken"}).status_code == 403
+        assert post_publish(client, fields, csrftoken="forged").status_code == 403
+    else:
+        refused = post_publish(client, fields, csrftoken=tok, headers=headers)
+        assert refused.status_code == 403 and "其他" in refused.text
+    assert tree(ws.parent) == before
+    assert not (ws.parent / "output" / "已印发").exists()
+
+
+def test_suspicious_figures_are_shown_first_and_need_the_checkbox(ws, client):
+    upload(client, ("a.yaml", A_W02_NEW.replace(b"funds: 0.7", b"funds: 12")))  # A县's year target is 10
+    page = client.get("/preview").text
+    doubt = "A县本周到位资金12亿元，超过其全年目标10亿元，请核对是否把万元写成了亿元"
+    assert doubt in page and page.index(doubt) < page.index('id="publish-form"')
+    assert '<input type="checkbox" name="accept_warnings" value="1" required>' in page
+    fields = publish_form(page)
+    before = tree(ws.parent)
+    refused = post_publish(client, fields)
+    assert "以下数字可疑，没有印发" in refused.text and doubt in refused.text
+    assert unchanged(before, tree(ws.parent))
+    assert post_publish(client, fields, accept_warnings="1").status_code == 303
+    assert (ws.parent / PUBLISHED / "招商工作简报-2023-W02.md").is_file()
+
+
+def test_publish_refuses_what_the_clerk_has_not_seen(ws, client):
+    fields = publish_form(client.get("/preview").text)
+    upload(client, ("c.yaml", C_W02))  # arrives while the preview is open
+    before = tree(ws.parent)
+    stale = post_publish(client, fields)
+    assert "在您打开预览后有变化，没有印发" in stale.text
+    forged = post_publish(client, fields, seen="0" * 64)
+    assert forged.status_code == 200 and "没有印发" in forged.text
+    assert unchanged(before, tree(ws.parent))
+    taken = post_publish(client, {**publish_form(client.get("/preview").text), "issue": "7"})
+    assert taken.status_code == 303  # an unused 期号 sent by the page is the one it gets
+    from briefing.workspace.publications import read_register
+
+    assert [p.issue for p in read_register(ws.parent / ".briefing")] == [7]
+
+
+def test_a_bad_date_or_week_is_a_chinese_message(ws, client):
+    fields = publish_form(client.get("/preview").text)
+    before = tree(ws.parent)
+    assert "2023年2月只有 28 天" in post_publish(client, fields, date="2023-02-30").text
+    assert "周次" in post_publish(client, {**fields, "week": "2023-W99"}).text
+    assert unchanged(before, tree(ws.parent))
+
+
+@pytest.mark.parametrize("path", ["/published/..%2F..%2F/briefing.yaml", "/published/2023-第1期-2023-W02/..%2F..%2F..%2Fbriefing.yaml",
+                                  "/published/x/招商工作简报-2023-W02.md", "/published/2023-第1期-2023-W02/other.md",
+                                  "/published/2023-第1期-2023-W02/"])
+def test_only_what_the_record_lists_is_served_as_published(ws, client, path):
+    post_publish(client, publish_form(client.get("/preview").text))
+    (ws.parent / PUBLISHED / "other.md").write_text("x")
+    response = client.get(path)
+    assert response.status_code == 404 and "unit:" not in response.text and "bureau:" not in response.text
+
+
+def test_a_published_copy_replaced_by_a_link_is_not_served(ws, client):
+    post_publish(client, publish_form(client.get("/preview").text))
+    copy = ws.parent / PUBLISHED / "招商工作简报-2023-W02.md"
+    copy.chmod(0o644)
+    copy.unlink()
+    os.symlink(ws, copy)
+    assert client.get(f"/published/{quote(PUBLISHED.name)}/{quote(copy.name)}").status_code == 404
+
+
+def test_a_lost_published_markdown_is_said_and_the_draft_shown(ws, client):
+    post_publish(client, publish_form(client.get("/preview").text))
+    for kept in (ws.parent / ".briefing" / "published").rglob("briefing.md"):
+        kept.chmod(0o644)
+        kept.unlink()
+    page = client.get("/preview").text
+    assert "无法与已印发版本比较：</strong>找不到已印发版本的记录" in page and "第　期（征求意见稿）" in page
+    assert "现在的报告与已印发版本不同" not in page and "现在的报告与已印发版本相同" not in page
+    assert page.count("找不到已印发版本的记录") == 2  # and in the notes, for the article shown instead
+
+
+def test_a_damaged_record_still_previews_but_offers_no_publishing(ws, client):
+    state = ws.parent / ".briefing"
+    state.mkdir(exist_ok=True)
+    (state / "publications.json").write_text("{garbage", encoding="utf-8")
+    page = client.get("/preview").text
+    assert "无法读取印发记录" in page and "publications.json" in page and "已损坏" in page
+    assert 'id="publish-form"' not in page and "第　期（征求意见稿）" in page
+
+
 def test_charts_page(client):
     page = client.get("/charts").text
+    assert "2023年第2周（1月9日至15日）" in page  # the reporting week, as every command defaults to
     assert re.findall(r'data-chart="(\w+)"', page) == ["units", "industries", "cumulative"]
     assert page.count('src="data:image/svg+xml;base64,') == 3
     assert "图1　各单位今年以来到位资金与年度目标" in page
@@ -399,8 +614,11 @@ def wait_for(client: TestClient, location: str) -> str:
     raise AssertionError("the job did not finish")
 
 
-def test_remind_preview_then_send(tmp_path, smtp_sink):
+def test_remind_preview_then_send(tmp_path, smtp_sink, monkeypatch):
     from servers import SMTP_PASSWORD, SMTP_USER
+
+    # the reminder's blank form probes its messages with a 2023-W17 report: today must be past it
+    monkeypatch.setenv("BRIEFING_TODAY", "2023-05-01")
 
     config = write_workspace(tmp_path / "ws", SMALL_CONFIG + f"""\
 senders:
@@ -409,7 +627,7 @@ mail:
   smtp: {{host: 127.0.0.1, port: {smtp_sink.port}, ssl: false, starttls: false, user: {SMTP_USER}}}
 """)
     with client_for(config) as c:
-        page = c.get("/remind").text
+        page = c.get("/remind?week=2023-W02").text
         assert '<tr data-unit="C园区"><td>C园区</td><td>c@park.example</td></tr>' in page
         assert "【催报】C园区2023年第2周招商工作周报" in page and "还没有发送" in page
         assert smtp_sink.received == []
@@ -422,9 +640,11 @@ mail:
     assert [to for to, _ in smtp_sink.received] == [["c@park.example"]]
 
 
-def test_import_mail_with_progress(tmp_path, dovecot):
+def test_import_mail_with_progress(tmp_path, dovecot, monkeypatch):
     import mailcorpus
     from servers import PASSWORD, USER
+
+    monkeypatch.setenv("BRIEFING_TODAY", "2023-05-01")  # the mails report 2023-W17: it must have come
 
     config = write_workspace(tmp_path / "ws", mailcorpus.CONFIG.replace("mail:\n", f"""mail:
   imap: {{host: 127.0.0.1, port: {dovecot.port}, ssl: false, user: {USER}}}

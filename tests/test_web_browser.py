@@ -41,6 +41,8 @@ REPORT = textwrap.dedent("""\
         funds: 3.21
         industry: 新能源
     """)
+TODAY = "2023-05-01"
+"""The Monday after the sample's latest week: 2023-W17 is the reporting week and has ended."""
 BAD = REPORT.replace("week: 2023-W17", "week: 2023-W17\nphone: [1, 2]").replace("funds: 3.21", "funds: 3.21亿美元")
 
 
@@ -54,7 +56,7 @@ def site(tmp_path_factory):
     need_browser()
     root = tmp_path_factory.mktemp("web")
     config = copy_sample(root / "ws")
-    server = Server(config)
+    server = Server(config, env={"BRIEFING_TODAY": TODAY})
     driver = chrome(root / "profile", root / "downloads")
     try:
         yield server, driver, root
@@ -130,18 +132,41 @@ def test_the_clerks_week_in_a_browser(site):
 
     driver.get(server.url + "/preview")
     assert "玛纳斯县浏览器测试项目" in driver.page_source
+    assert "2023年第17周（4月24日至30日）" in driver.find_element(By.CSS_SELECTOR, ".weekname").text
     screenshot(driver, shots, "preview.png")
     driver.find_element(By.CSS_SELECTOR, 'button[data-format="docx"]').click()
+    data = wait_for_file(root / "downloads" / "招商工作简报-2023-W17-征求意见稿.docx")
+    text = "\n".join(p.text for p in docx.Document(__import__("io").BytesIO(data)).paragraphs)
+    assert "本周（4月24日至30日）" in text and "征求意见稿" in text
+    assert "（四）玛纳斯县。签约浏览器测试项目，总投资12.34亿元。" in text  # the prose of issue 10
+
+    # 印发: the 期号 shown, the suspicious figures confirmed, then the read-only copy downloaded
+    assert driver.find_element(By.CSS_SELECTOR, "#publish-form .issue").text == "2023年第1期"
+    for box in driver.find_elements(By.CSS_SELECTOR, "#publish-form input[name=accept_warnings]"):
+        box.click()
+    submit(driver, "#publish-form button[type=submit]")
+    assert "已印发2023年第17周：第1期" in driver.find_element(By.ID, "done").text
+    assert driver.find_element(By.CSS_SELECTOR, "section.calendar").get_attribute("data-published") == "yes"
+    screenshot(driver, shots, "preview-published.png")
+    driver.find_element(By.CSS_SELECTOR, '.version a[href$=".docx"]').click()
     data = wait_for_file(root / "downloads" / "招商工作简报-2023-W17.docx")
     text = "\n".join(p.text for p in docx.Document(__import__("io").BytesIO(data)).paragraphs)
-    assert "本周（4月24日至30日）" in text
-    assert "玛纳斯县浏览器测试项目（测试投资有限公司，12.34亿元）" in text
+    assert "征求意见稿" not in text and "第1期" in text and "（四）玛纳斯县。签约浏览器测试项目，总投资12.34亿元。" in text
+    assert data == (root / "ws" / "output" / "已印发" / "2023-第1期-2023-W17" / "招商工作简报-2023-W17.docx").read_bytes()
 
     driver.get(server.url + "/charts")
     images = driver.find_elements(By.CSS_SELECTOR, "figure.chart img")
     assert len(images) == 3
     assert all(driver.execute_script("return arguments[0].naturalWidth", image) > 0 for image in images)
     screenshot(driver, shots, "charts.png")
+
+    driver.get(server.url + "/ledger?unit=" + "玛纳斯县")
+    assert "玛纳斯县浏览器测试项目" in [row.get_attribute("data-project")
+                                  for row in driver.find_elements(By.CSS_SELECTOR, "tr[data-project]")]
+    screenshot(driver, shots, "ledger.png")
+    driver.find_element(By.LINK_TEXT, "玛纳斯县浏览器测试项目").click()
+    assert "2023-W17" in driver.find_element(By.CSS_SELECTOR, "table.history").text
+    screenshot(driver, shots, "project.png")
 
     driver.get(server.url + "/remind")
     assert "驻上海招商小分队" in driver.page_source and "玛纳斯县" not in driver.find_element(By.TAG_NAME, "table").text

@@ -76,6 +76,14 @@ def chosen_week(ws: Workspace, week: str | Week | None) -> Week:
     return normalise_week(week) if week else reporting_week(today(), ws.config.switch_day)
 
 
+class NoReports(BriefingError):
+    """No report at all for the week asked for; ``latest`` is the latest earlier week with reports."""
+
+    def __init__(self, week: Week, latest: Week | None, message: str):
+        super().__init__(message)
+        self.week, self.latest = week, latest
+
+
 @dataclass
 class Gathered:
     """Every report folded into a :class:`Tally`, checked, for one week; and what was noticed."""
@@ -119,7 +127,8 @@ def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) 
         for problem in elsewhere:
             note(str(problem))
     if not tally.has_week(week):
-        raise BriefingError(f"没有{week.label}的报告，无法生成这一周的简报。"
+        raise NoReports(week, max((w for w in tally.paths.values() if w < week), default=None),
+                        f"没有{week.label}的报告，无法生成这一周的简报。"
                             f"可用 briefing status --week {week} 查看报送情况，或用 --week 指定其他周")
     if tally.missing():  # the briefing week's files came from the cache: read them in full
         again = load_reports(tally.missing(), ws.config)
@@ -146,13 +155,14 @@ def briefing_of(ws: Workspace, gathered: Gathered, number: int | None, date: dt.
 
 
 def compute(ws: Workspace, week: str | Week | None = None, use_cache: bool = True,
-            note: Note = _ignore, date: dt.date | None = None) -> Briefing:
+            note: Note = _ignore, date: dt.date | None = None, doubt: Note | None = None) -> Briefing:
     """The draft :class:`Briefing` of ``week`` (default: the reporting week), writing nothing:
-    for previews (the web page, its charts).  The suspicious figures go to ``note`` first."""
+    for previews (the web page, its charts).  The suspicious figures (:func:`suspicious`) go to
+    ``doubt``, or when it is not given to ``note``, after the other notes."""
     gathered = gather(ws, week, use_cache, note)
     b = briefing_of(ws, gathered, None, date or draft_date(gathered.week, today())[0], note)
     for line in suspicious(gathered, b):
-        note(line)
+        (doubt or note)(line)
     return b
 
 
@@ -272,9 +282,20 @@ def make_draft(ws: Workspace, week: str | Week | None = None, formats: Sequence[
                date: dt.date | None = None, use_cache: bool = True, note: Note = _ignore,
                issue: int | None = None, headline: str | None = None, editor_note: str | None = None) -> Draft:
     """``briefing build``: the draft (征求意见稿) of ``week``; consumes no 期号.  Suspicious
-    figures do not stop it: they are returned for the clerk to see first."""
+    figures do not stop it: they are returned for the clerk to see first.
+
+    With no ``week`` given and no report yet for the reporting week, the draft is of the latest
+    earlier week with reports, and ``note`` says so (a draft is a look at what there is; only
+    ``publish`` insists on the week)."""
     with no_gc_pauses():
-        gathered = gather(ws, week, use_cache, note)
+        try:
+            gathered = gather(ws, week, use_cache, note)
+        except NoReports as missing:
+            if week is not None or missing.latest is None:
+                raise
+            note(f"注意：本周即{missing.week.label}还没有单位报送，先生成有报告的最近一周"
+                 f"（{missing.latest.text}）的征求意见稿；需要其他周请用 --week 指定")
+            gathered = gather(ws, missing.latest, use_cache, note)
         day, date_note = (date, None) if date is not None else draft_date(gathered.week, today())
         b = briefing_of(ws, gathered, issue, day, note, headline=headline, editor_note=editor_note)
         editions = render(b, ws, formats, note)  # all made before any is written

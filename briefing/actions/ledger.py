@@ -24,6 +24,9 @@ from briefing.workspace.loading import load_reports
 
 Note = Callable[[str], None]
 
+LEDGER_TITLE = "招商项目台账"
+"""The ledger's title (the workbook's A1 and its file name)."""
+
 
 def _ignore(text: str) -> None:
     pass

@@ -58,9 +58,9 @@ def publish(ws: Workspace, week: str | Week | None = None, formats: Sequence[str
     """Publish the briefing of ``week`` (default: the reporting week); see the module docstring."""
     week = chosen_week(ws, week)
     now = today()
-    if now <= week.last_day:
-        raise BriefingError(f"{week.label}还没有结束（到{week.last_day.month}月{week.last_day.day}日），不能印发。"
-                            "可以先用 briefing build 生成征求意见稿")
+    not_ended = _not_ended(week, now)
+    if not_ended:
+        raise BriefingError(not_ended)
     _check_request(read_register(ws.state), ws, week, issue, correct)  # early, before the slow part
     with no_gc_pauses():
         gathered = gather(ws, week, use_cache, note)
@@ -77,6 +77,42 @@ def publish(ws: Workspace, week: str | Week | None = None, formats: Sequence[str
             markdown = dict(editions).get("md") or dict(render(b, ws, ["md"], note))["md"]
             entry, placed = _place(ws, b, editions, markdown, gathered, issues)
     return Issued(entry, placed, doubts)
+
+
+def _not_ended(week: Week, now: dt.date) -> str | None:
+    """Why ``week`` cannot be published on ``now`` (it has not ended), or ``None``."""
+    if now <= week.last_day:
+        return (f"{week.label}还没有结束（到{week.last_day.month}月{week.last_day.day}日），不能印发。"
+                "可以先用 briefing build 生成征求意见稿")
+    return None
+
+
+@dataclass
+class Prospect:
+    """What ``briefing publish`` would do for a week now, without doing it (for a page that
+    offers to publish): the 期号 it would get, or has, and the week's publications so far."""
+
+    week: Week
+    issue: int
+    """The 期号 publishing now would give (for a published week: its own, kept by a correction)."""
+    earlier: list[Publication]
+    """The week's publications so far: the issue, then its corrections (empty: not published)."""
+    refusal: str | None
+    """Why the week cannot be published yet (it has not ended), or ``None``."""
+
+    @property
+    def published(self) -> bool:
+        return bool(self.earlier)
+
+
+def prospect(ws: Workspace, week: str | Week | None = None) -> Prospect:
+    """What publishing ``week`` (default: the reporting week) now would do; a damaged record
+    raises :class:`BriefingError` as :func:`publish` would."""
+    week = chosen_week(ws, week)
+    issues = read_register(ws.state)
+    earlier = published(issues, week)
+    number, _ = _check_request(issues, ws, week, None, bool(earlier))
+    return Prospect(week, number, earlier, _not_ended(week, today()))
 
 
 def _check_request(issues: list[Publication], ws: Workspace, week: Week, issue: int | None,

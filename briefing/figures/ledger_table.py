@@ -43,10 +43,17 @@ class LedgerRow:
     total_funds: Decimal
     key: bool
     flags: list[str] = field(default_factory=list)
+    ref: str = ""
+    """What ``briefing project`` finds it by: its code, else its name."""
 
     @property
     def flag_text(self) -> str:
         return "；".join(self.flags)
+
+    @property
+    def stage(self) -> str:
+        """The furthest stage its 签约/开工/投产 weeks show it has reached (``""``: none)."""
+        return "投产" if self.producing else "开工" if self.started else "签约" if self.signed else ""
 
 
 @dataclass
@@ -57,6 +64,8 @@ class LedgerTable:
     as_of: Week
     weeks: list[Week]
     rows: list[LedgerRow]
+    years: list[int] = field(default_factory=list)
+    """Every year with reports (the ledgers there are)."""
 
 
 def _origin(history: History, config: Config) -> str:
@@ -84,7 +93,7 @@ def row_of(history: History, year: int | None, config: Config, alerts: list[Aler
         increase=sum(increases, ZERO) if increases else None,
         signed=min(signed_weeks) if signed_weeks else None, started=history.first_at("开工"),
         producing=history.first_at("投产"), funds=funds, total_funds=sum(funds.values(), ZERO), key=history.key,
-        flags=[alert.text for alert in alerts if alert.history is history])
+        flags=[alert.text for alert in alerts if alert.history is history], ref=history.code or history.name)
 
 
 def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -> LedgerTable:
@@ -97,7 +106,7 @@ def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -
     for history in ledger.histories:
         if any(e.week.year == year for e in history.signings) or any(r.week.year == year for r in history.reports):
             rows.append(row_of(history, year, config, alerts))
-    return LedgerTable(year, as_of, in_year, rows)
+    return LedgerTable(year, as_of, in_year, rows, sorted({w.year for w in weeks}))
 
 
 def history_lines(history: History, config: Config) -> list[str]:

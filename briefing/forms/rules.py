@@ -145,14 +145,15 @@ def flag_words() -> dict[str, list[str]]:
 
 
 def _base(config: Config) -> dict:
-    """A valid report with one item in each section, for the model-level probes."""
+    """A valid report with one item in each section, for the model-level probes (a week long
+    past whatever today is, so that no probe meets the far-future-week check by accident)."""
     unit, industry = config.unit_names[0], config.industries[0]
     return {
-        "unit": unit, "week": "2023-W17", "reporter": "甲",
-        "trips": [{"leader": "甲", "title": "乙", "start": "2023-04-17", "destinations": ["北京市"],
+        "unit": unit, "week": "2001-W07", "reporter": "甲",
+        "trips": [{"leader": "甲", "title": "乙", "start": "2001-02-12", "destinations": ["北京市"],
                    "negotiated": "1"}],
         "signings": [{"project": "甲项目", "investor": "乙公司", "industry": industry, "investment": "1",
-                      "date": "2023-04-18"}],
+                      "date": "2001-02-13"}],
         "projects": [{"project": "甲项目", "investor": "乙公司", "kind": "新建", "origin": config.external_label,
                       "stage": "开工", "funds": "1"}],
     }

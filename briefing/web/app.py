@@ -44,6 +44,7 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
 
+    from briefing.fmt import amount
     from briefing.web import data, forms, pages
     from briefing.web.guard import MAX_BODY, protect
     from briefing.web.jobs import Jobs
@@ -51,22 +52,28 @@ def create_app(config_path: Path, host: str = LOOPBACK, port: int = 8765, max_bo
     config_path = Path(config_path).resolve()
     ws = data.workspace(config_path)  # a config error stops the server before it starts
     posts = [Route("/upload", forms.upload, methods=["POST"]), Route("/build", forms.build, methods=["POST"]),
+             Route("/publish", forms.publish, methods=["POST"]),
              Route("/remind", forms.remind, methods=["POST"]), Route("/mail", forms.import_mail, methods=["POST"])]
     routes = [
         Route("/", pages.board, methods=["GET"]),
         Route("/upload", pages.upload, methods=["GET"]),
         Route("/preview", pages.preview, methods=["GET"]),
         Route("/charts", pages.charts, methods=["GET"]),
+        Route("/ledger", pages.ledger, methods=["GET"]),
+        Route("/ledger/project", pages.project, methods=["GET"]),
+        Route("/ledger/workbook", pages.ledger_workbook, methods=["GET"]),
         Route("/remind", pages.remind, methods=["GET"]),
         Route("/jobs/{job}", pages.job, methods=["GET"]),
         Route("/jobs/{job}/progress", pages.job_progress, methods=["GET"]),
         Route("/download/{name}", pages.download, methods=["GET"]),
+        Route("/published/{folder}/{name}", pages.published, methods=["GET"]),
         *posts,
         Mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: pages.not_found, 500: pages.server_error})
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["amount"] = amount  # 亿元 in a table: two decimals, half up, from the Decimal (never a float)
     app.state.templates = Jinja2Templates(env=env)
     app.state.config_path = config_path
     app.state.bureau = ws.config.bureau

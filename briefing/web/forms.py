@@ -1,5 +1,5 @@
-"""The POST handlers: upload reports, build an edition for download, send reminders, import
-mail.
+"""The POST handlers: upload reports, build a draft edition for download, publish (印发) a
+week, send reminders, import mail.
 
 Each is a plain form post answered by a redirect (303) to a page, so everything works without
 JavaScript and a reload never repeats an action.  The CSRF token and the Origin check have
@@ -98,6 +98,30 @@ async def build(request: Request) -> Response:
     except BriefingError as error:
         return _failed(request, error, back)
     return _see(f"/download/{quote(name)}")
+
+
+async def publish(request: Request) -> Response:
+    """``briefing publish`` (``--correct`` when asked, ``--accept-warnings`` when the clerk ticked
+    确认这些数字无误) for the week the preview showed, then the preview of the published week."""
+    form = await request.form(max_files=0, max_fields=20)
+    week_text = str(form.get("week", ""))
+    back = f"/preview?week={quote(week_text)}"
+    correct = form.get("correct") == "1"
+    try:
+        week = data.parse_week(week_text)
+        if week is None:
+            raise BriefingError("缺少周次，请回到预览页重新操作", exit_code=2)
+        if correct and form.get("confirm_correct") != "1":
+            raise BriefingError("更正会以原期号再印发一次（标题加“（更正）”，原版保留）。请勾选“确认印发更正版”后再提交",
+                                exit_code=2)
+        issue_text = str(form.get("issue", "")).strip()
+        issue = int(issue_text) if issue_text.isdigit() else None
+        day = data.parse_day(str(form.get("date", "")))
+        await run_in_threadpool(data.publish_week, request.app.state.config_path, week, str(form.get("seen", "")),
+                                issue, day, correct, form.get("accept_warnings") == "1", form.get("pdf") == "1")
+    except BriefingError as error:
+        return _failed(request, error, back)
+    return _see(f"{back}&done=1")
 
 
 async def remind(request: Request) -> Response:

@@ -1,5 +1,9 @@
-"""The GET pages: 本周报送 (the board), 上传, 预览, 图表, 催报 (preview), a job's progress, and
-downloads of the editions the app lists from ``output/``.
+"""The GET pages: 本周报送 (the board), 上传, 预览 (with 印发), 图表, 台账 (and a project's
+history, the ledger workbook), 催报 (preview), a job's progress, downloads of the editions the app lists from ``output/`` and of the read-only copies
+the publication record lists in ``output/已印发/``.
+
+Every page with a week shows the reporting week unless the clerk picks another
+(``?week=2023-W17``), as every command does without ``--week``.
 
 Handlers are plain functions (Starlette runs them in its thread pool, so a slow read does not
 block the server); every library call goes through :mod:`briefing.web.data`.  A
@@ -11,13 +15,13 @@ from __future__ import annotations
 import base64
 import functools
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from briefing.errors import BriefingError
 from briefing.web import data
-from briefing.web.states import STATES
 
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -37,7 +41,7 @@ def render(request: Request, template: str, status_code: int = 200, **values) ->
         "tab": template.split(".")[0],
         "bureau": state.bureau,
         "root": str(state.config_path.parent),
-        "states": STATES,
+        "labels": data.LABELS,
         **values,
     }
     return state.templates.TemplateResponse(request, template, context, status_code=status_code)
@@ -72,7 +76,7 @@ def _config(request: Request) -> Path:
 @shows_errors
 def board(request: Request) -> Response:
     result = data.board(_config(request), _week(request))
-    return render(request, "board.html", board=result, week=result.week,
+    return render(request, "board.html", board=result, weeks=result.weeks,
                   mail=data.mail_settings(_config(request)), job=request.app.state.jobs.running())
 
 
@@ -84,12 +88,10 @@ def upload(request: Request) -> Response:
 
 @shows_errors
 def preview(request: Request) -> Response:
-    result = data.preview(_config(request), _week(request))
-    week = result.week
-    built = {name: path for name, path in data.downloads(_config(request)).items()
-             if week and name.rpartition(".")[0].endswith(f"-{week.iso}")}
-    return render(request, "preview.html", preview=result, week=week, built=built,
-                  formats=FORMAT_LABELS)
+    draft = request.query_params.get("view") == "draft"
+    result = data.preview(_config(request), _week(request), draft)
+    return render(request, "preview.html", preview=result, weeks=result.weeks, formats=FORMAT_LABELS,
+                  done=request.query_params.get("done") == "1", draft=draft)
 
 
 @shows_errors
@@ -97,7 +99,37 @@ def charts(request: Request) -> Response:
     result = data.charts(_config(request), _week(request))
     images = {name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
               for name, svg in result.svgs.items()}
-    return render(request, "charts.html", charts=result, images=images, week=result.week)
+    return render(request, "charts.html", charts=result, images=images, weeks=result.weeks)
+
+
+@shows_errors
+def ledger(request: Request) -> Response:
+    from briefing.web import ledger as book
+
+    result = book.ledger(_config(request), request.query_params)
+    return render(request, "ledger.html", ledger=result, stages=book.STAGES, flags=book.FLAGS,
+                  here=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+
+
+@shows_errors
+def project(request: Request) -> Response:
+    from briefing.web import ledger as book
+
+    name = request.query_params.get("name", "")
+    stories, notes = book.history(_config(request), name)
+    back = request.query_params.get("back", "")
+    back = back if back == "/ledger" or back.startswith("/ledger?") else "/ledger"  # only back to the ledger
+    return render(request, "project.html", name=name.strip(), stories=stories, notes=notes, back=back)
+
+
+@shows_errors
+def ledger_workbook(request: Request) -> Response:
+    """The ledger workbook of a year, made for this download (nothing written to the workspace)."""
+    from briefing.web import ledger as book
+
+    name, content = book.workbook(_config(request), request.query_params.get("year", ""))
+    return Response(content, media_type=MEDIA_TYPES["xlsx"],
+                    headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
 
 @shows_errors
@@ -129,6 +161,17 @@ def download(request: Request) -> Response:
         return message(request, "没有这个文件", "只能下载 output 文件夹里生成的简报。请在预览页重新生成后下载。",
                        status_code=404, back="/preview")
     return FileResponse(listed[name], media_type=MEDIA_TYPES[name.rpartition(".")[2]], filename=name,
+                        content_disposition_type="attachment")
+
+
+@shows_errors
+def published(request: Request) -> Response:
+    """A read-only copy of a published edition, only if the publication record lists it."""
+    name = request.path_params["name"]
+    path = data.published_file(_config(request), request.path_params["folder"], name)
+    if path is None or name.rpartition(".")[2] not in MEDIA_TYPES:
+        return message(request, "没有这个文件", "只能下载印发记录里列出的已印发文件。", status_code=404, back="/preview")
+    return FileResponse(path, media_type=MEDIA_TYPES[name.rpartition(".")[2]], filename=name,
                         content_disposition_type="attachment")
 
 
