@@ -125,7 +125,7 @@ def main() -> int:
     parser.add_argument("--module", nargs="+", help="only these modules (e.g. fmt weeks fold)")
     parser.add_argument("--retest", action="store_true", help="run the survivors again")
     parser.add_argument("--report", action="store_true", help="only print the scores and survivors")
-    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1: the machine is shared)")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2: the machine has 2 cores, shared)")
     args = parser.parse_args()
     modules = configured_modules()
     if args.module:

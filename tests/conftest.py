@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-# Loopback servers (Dovecot, an SMTP sink) as fixtures: see tests/servers.py.
-pytest_plugins = ["servers"]
+# Loopback servers (Dovecot, an SMTP sink) as fixtures: see tests/servers.py; what changes while
+# mutmut runs the tests: see tests/mutation.py.
+pytest_plugins = ["servers", "mutation"]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,11 @@ def _cache(config_path) -> Path:
 
 
 def _rows(config_path) -> int:
-    with sqlite3.connect(_cache(config_path)) as db:
+    db = sqlite3.connect(_cache(config_path))
+    try:  # closed at once: an open connection would hold the build's cache waiting for its lock
         return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_cached_and_uncached_builds_are_byte_identical(small, sample):
@@ -112,6 +116,7 @@ def test_package_version_change_invalidates_the_cache(small, monkeypatch):
 def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
     expected = _md(small, use_cache=False)
     _md(small)
+    cached = _rows(small)
     db_path = _cache(small)
     if damage == "garbage":
         db_path.write_bytes(b"this is not a database" * 100)
@@ -127,6 +132,8 @@ def test_a_damaged_cache_means_rebuilding_not_wrong_numbers(small, damage):
             db.execute("DROP TABLE reports")
             db.execute("CREATE TABLE reports (nonsense TEXT)")
     assert _md(small) == expected
+    if damage == "garbage":
+        assert _rows(small) == cached  # a new cache in its place, as full as the first
     assert _md(small) == expected
 
 
@@ -307,3 +314,39 @@ def test_a_check_within_the_racy_window_is_not_trusted(tmp_path, monkeypatch):
     assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)
     cache, path, value = _fresh_cache(tmp_path / "b", monkeypatch, mtime + 1)
     assert _get(cache, path, 10, mtime, raw=b"edited!!!!") == (None, b"edited!!!!", 1)
+
+
+def test_the_key_is_made_once_readable_by_the_user_alone_and_a_damaged_one_is_replaced(tmp_path, monkeypatch):
+    """Directly, in a fresh user cache folder (the session's folder already has its key)."""
+    from briefing.workspace.cache import SECRET_NAME, user_secret
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key = tmp_path / "briefing" / SECRET_NAME
+    secret = user_secret()
+    assert len(secret) == 32 and key.read_bytes() == secret and user_secret() == secret
+    if os.name == "posix":
+        assert key.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in key.parent.iterdir()] == [SECRET_NAME]       # no temporary file left
+    key.write_bytes(b"short")
+    old = time.time() - 60
+    os.utime(key, (old, old))                                         # damaged long ago: replaced
+    fresh = user_secret()
+    assert len(fresh) == 32 and fresh != secret and key.read_bytes() == fresh
+    assert [p.name for p in key.parent.iterdir()] == [SECRET_NAME]
+
+
+def test_a_cache_that_cannot_be_made_again_is_no_cache_and_saving_does_nothing(tmp_path, monkeypatch):
+    from briefing.workspace.cache import ReportCache
+
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+
+    def refuse(self):
+        raise sqlite3.DatabaseError("file is not a database")
+
+    monkeypatch.setattr(ReportCache, "_open", refuse)
+    cache = ReportCache(path, b"config", b"k" * 32)
+    assert cache.db is None and cache.entries == {} and not path.exists()    # the damaged file is gone
+    cache.pending.append(("x", 1, 2, 3, b"d", b"p", b"m"))
+    cache.save(final=True)                                                     # nothing to write to: no error
+    cache.close()

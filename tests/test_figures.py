@@ -22,6 +22,7 @@ from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_REPORTS, write_workspace
 from helpers import build_briefing, by_industry, by_province, by_unit, figures, valid_reports, validate_bytes
+from mutation import examples
 
 
 def _briefing(config_path, week="2023-W02"):
@@ -197,7 +198,7 @@ def _total(rows, *names):
     return tuple(sum((getattr(row, n) for row in rows), 0) for n in names)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(reports())
 def test_every_breakdown_adds_up_to_its_total(rs):
     total = figures(rs)
@@ -211,7 +212,7 @@ def test_every_breakdown_adds_up_to_its_total(rs):
     assert total.external_projects <= total.projects and total.external_funds <= total.funds
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(reports(), st.randoms())
 def test_figures_do_not_depend_on_file_order(rs, random):
     shuffled = list(rs)
@@ -219,7 +220,7 @@ def test_figures_do_not_depend_on_file_order(rs, random):
     assert figures(shuffled) == figures(rs)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(money, max_size=30))
 def test_sums_are_exact_decimals(amounts):
     r = Report.model_validate({"unit": "甲", "week": "2023-W01", "reporter": "某", "projects": [
@@ -271,6 +272,31 @@ def test_the_same_texts_and_amounts_are_held_once(config):
             for field in ("key", "kind", "origin", "stage", "industry", "name", "investor"):
                 assert getattr(theirs, field) is getattr(mine, field), field
     assert cached[1].projects[0].funds is cached[0].projects[0].funds
+
+
+def test_signings_projects_and_amounts_survive_the_cache_format_and_malformed_items_are_refused(config):
+    c = contribution(_w01_a(config))
+    assert [s.investment for s in c.signings] == [D("1.005"), D("0.3560")] and c.projects[0].funds == D("1.115")   # 3560万元
+    plain = marshal.loads(marshal.dumps(to_plain(c)))
+    assert plain[2]["investment"] == "1.3610" and plain[4][0][1] == "1.005" and plain[5][0][5] == "1.115"
+    assert from_plain(plain) == c
+    signing, project = plain[4][0], plain[5][0]
+    bad_items = [(4, signing, -2, "2"), (4, signing, -1, None), (4, signing, 4, None), (4, signing, 6, 7),
+                 (5, project, -2, 2.0), (5, project, -1, "1"), (5, project, 6, b"x"), (5, project, 8, 1)]
+    for where, item, index, value in bad_items:
+        broken = list(item)
+        broken[index] = value
+        with pytest.raises(ValueError):
+            from_plain((*plain[:where], (tuple(broken),), *plain[where + 1:]))
+    for bad in ((None, *plain[1:]), (plain[0], plain[1], [("trips", 2)], *plain[3:])):
+        with pytest.raises(ValueError):
+            from_plain(bad)
+
+
+def _w01_a(config):
+    report, problems = validate_bytes(textwrap.dedent(SMALL_REPORTS["2023-W01/A县.yaml"]).encode(), "a.yaml", config)
+    assert report is not None, problems
+    return report
 
 
 def test_every_event_kind_counts_in_one_figure():

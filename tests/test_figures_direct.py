@@ -181,3 +181,35 @@ def test_last_year_missing_the_cut_off_week_gives_no_comparison(config):
     now = [report(config, "A县", "2023-W03", projects=[project("x", funds="15.5")]), report(config, "B县", "2023-W01")]
     b = build_briefing(last_year + now, config, "2023-W03", 1, dt.date(2023, 1, 23))
     assert b.comparison is None and b.previous == {"funds": None, "external_funds": None}
+
+
+# ---------------------------------------------------------------- an opening balance folded in
+
+
+def test_an_opening_rollup_is_combined_with_the_weeks_reported_after_it(config):
+    from briefing.figures.figures import ProjectItem
+    from briefing.figures.fold import Fold, ProjectRollup
+    from briefing.weeks import Week
+
+    opening = ProjectRollup("A县", "光伏", ProjectItem("光伏", "新建", "区外", "开工", "新能源", D("2")),
+                            D("2"), Week(2023, 10), started=Week(2023, 10))
+    later = fold([report(config, "A县", "2023-W12", projects=[project("光伏项目", "签约", "0.5", "续建", "区内")])])
+    combined = Fold()
+    combined.add_rollup(opening)
+    combined.merge(later)
+    rollup = combined.projects[("A县", "光伏")]
+    assert rollup.funds == D("2.5")                                       # 2 + 0.5
+    assert (rollup.latest.kind, rollup.latest.origin, rollup.latest.stage) == ("续建", "区内", "签约")   # week 12 wins
+    assert rollup.last_week == Week(2023, 12) and rollup.started == Week(2023, 10)
+    totals = combined.totals()
+    assert (totals.projects, totals.continued_projects, totals.funds, totals.continued_funds) == (1, 1, D("2.5"), D("2.5"))
+
+
+def test_rekey_moves_every_merged_node_present_in_the_fold_to_its_owner(config):
+    merged = fold([report(config, "B县", "2023-W02", projects=[project("风电项目", "开工", "0.3")]),
+                   report(config, "A县", "2023-W02", projects=[project("光伏项目", "开工", "0.2")])])
+    merged.rekey({("C园区", "别的项目"): ("A县", "光伏"),          # not in this week's fold: skipped
+                  ("B县", "风电"): ("A县", "光伏")})
+    assert list(merged.projects) == [("A县", "光伏")]
+    rollup = merged.projects[("A县", "光伏")]
+    assert rollup.funds == D("0.5") and (rollup.unit, rollup.key) == ("A县", "光伏")   # 0.2 + 0.3

@@ -77,3 +77,8 @@ def test_dates():
 ])
 def test_province_of(place, province):
     assert province_of(place) == province
+
+
+def test_a_missing_figure_prints_as_an_empty_cell():
+    assert (fmt.amount(None), fmt.points(None), fmt.percent_abs(None)) == ("", "", "")
+    assert (fmt.amount(D("-0.001")), fmt.points(D("-2.25")), fmt.percent_abs(D("-0.1234"))) == ("0.00", "2.3", "12.3%")

@@ -25,6 +25,7 @@ from briefing.workspace.layout import open_workspace
 
 from conftest import SMALL_CONFIG, write_workspace
 from helpers import build_briefing
+from mutation import examples
 
 HEAD = "unit: {unit}\nweek: {week}\nreporter: 甲\n"
 
@@ -226,7 +227,7 @@ CONFIG = Config.model_validate(parse_bytes(SMALL_CONFIG.encode(), "briefing.yaml
 NAMES = ["光伏项目", "光伏 项目", "风电项目", "材料厂", "储能项目"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["A县", "B县", "C园区"]), st.integers(1, 3), st.sampled_from(NAMES),
                           st.integers(0, 50), st.booleans(), st.sampled_from(["新能源", "新材料"]),
                           st.sampled_from(["签约", "开工", "投产"])), max_size=12),
@@ -303,3 +304,60 @@ def test_last_week_up_to_a_week_reads_signings_and_reports():
     assert history.last_week(Week(2023, 6)) == Week(2023, 5)
     assert history.last_week(Week(2023, 4)) == Week(2023, 3)   # no report yet: the signing
     assert history.last_week(Week(2023, 2)) is None
+
+
+def test_alerts_on_their_boundary_weeks(tmp_path):
+    """Defaults: overdue after more than 12 weeks since the key signing, stale after 8 or more
+    weeks without a report (a project at 投产 is never stale)."""
+    config = workspace(tmp_path, {
+        "2023-W01/A.yaml": report("A县", "2023-W01", signings=[signing("风电项目", key=True)],
+                                  projects=[project("风电项目", "签约", 0)]),
+        "2023-W02/B.yaml": report("B县", "2023-W02", projects=[project("光伏厂", "开工", 1, investor="某公司"),
+                                                               project("材料厂", "投产", 2, investor="材料公司")]),
+        **{f"2023-W{n:02d}/C.yaml": report("C园区", f"2023-W{n:02d}") for n in (8, 9, 10, 13, 14)}})  # no projects
+
+    def alerts(week):
+        return [(a.name, a.kind, a.weeks) for a in briefing_of(config, week).ledger_alerts]
+
+    assert alerts("2023-W08") == []
+    assert alerts("2023-W09") == [("风电项目", "stale", 8)]                       # W01 + 8 weeks
+    assert alerts("2023-W10") == [("风电项目", "stale", 9), ("光伏厂", "stale", 8)]
+    assert alerts("2023-W13") == [("风电项目", "stale", 12), ("光伏厂", "stale", 11)]   # 12 weeks: not yet overdue
+    assert alerts("2023-W14") == [("风电项目", "overdue", 13), ("光伏厂", "stale", 12)]
+    assert [a.name for a in briefing_of(config, "2023-W14").overdue] == ["风电项目"]
+
+
+def test_similar_names_on_the_boundary_ratio_and_with_letters_in_another_order():
+    from briefing.figures.identity import similar
+
+    a = "ABCDEFGHIJKLMNOPQ"                       # 17 letters, all of them again in the 23 of b
+    b = a + "RSTUVW"
+    assert similar(a, b)                          # ratio 2 × 17 / 40 = 0.85 exactly: similar
+    assert not similar(a, b + "X")                # 34 / 41 < 0.85
+    assert not similar("ABCDEFGHIJ", "JIHGFEDCBA")  # the same letters (quick ratio 1.0), matching only 1
+    assert similar("光伏电站", "光伏电站") and not similar("光伏电站1期", "光伏电站2期")
+
+
+def test_a_same_project_label_names_a_unit_only_when_the_unit_exists():
+    from briefing.figures.identity import Label
+
+    units = ["A县", "B县"]
+    label = Label(" A县：光伏项目 ", units)
+    assert (label.text, label.unit, label.code, label.key) == (" A县：光伏项目 ", "A县", "光伏项目", "光伏")
+    assert (Label("A县:光伏:一期", units).unit, Label("A县:光伏:一期", units).code) == ("A县", "光伏:一期")
+    unknown = Label("X县:光伏", units)
+    assert (unknown.unit, unknown.code) == (None, "X县:光伏")
+    assert (Label("A县:", units).unit, Label("A县:", units).code) == (None, "A县:")
+
+
+def test_a_label_matches_by_name_within_its_unit_or_by_code_anywhere():
+    from briefing.figures.identity import Label
+
+    units = ["A县", "B县"]
+    in_a = Label("A县:光伏项目", units)
+    assert in_a.matches("A县", "光伏", []) and not in_a.matches("B县", "光伏", [])
+    assert not in_a.matches("A县", "风电", ["光伏项目"])          # a label with a unit matches by name only
+    code = Label("P-001", units)
+    assert code.matches("B县", "风电", [None, "P-001"]) and not code.matches("B县", "风电", ["P-002", None])
+    assert Label("光伏项目", units).matches("B县", "风电", ["光伏 项目"])   # a code read as a name
+    assert not Label("光伏项目", units).matches("B县", "风电", [None])

@@ -21,6 +21,7 @@ from briefing.weeks import MAX_YEAR, MIN_YEAR, Week, weeks_in_year
 from conftest import write_workspace
 from helpers import fold
 from test_figures import INDUSTRIES, UNITS, reports
+from mutation import examples
 
 # ---------------------------------------------------------------- breakdowns
 
@@ -36,7 +37,7 @@ def _by_hand(rs):
     return latest, funds
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(reports())
 def test_every_split_adds_up_to_its_total_and_matches_a_classification_by_hand(rs):
     f = fold(rs)
@@ -89,7 +90,7 @@ def _ingest(folder: Path, names: list[str]) -> dict[str, bytes]:
 _REFERENCE: list[dict[str, bytes]] = []
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8, under_mutation=2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.permutations(sorted(_MAILS)))
 def test_the_same_mails_in_any_order_give_the_same_entries(tmp_path_factory, order):
     if not _REFERENCE:
@@ -106,7 +107,7 @@ _CENTS = st.integers(min_value=0, max_value=99_999_999).map(lambda cents: D(cent
 _YUAN_CENTS = st.integers(min_value=0, max_value=10 ** 16 - 1).map(lambda fen: D(fen).scaleb(-10))  # 分 in 亿元
 
 
-@settings(deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_CENTS)
 def test_a_two_decimal_amount_survives_printing_and_parsing(amount):
     text = fmt.money(amount)
@@ -115,7 +116,7 @@ def test_a_two_decimal_amount_survives_printing_and_parsing(amount):
         assert parse_money(text + unit) == amount
 
 
-@settings(deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_YUAN_CENTS)
 def test_every_unit_suffix_reads_back_the_amount_exactly(amount):
     assert parse_money(format(amount, "f")) == amount
@@ -132,7 +133,7 @@ _YEAR_ENDS = st.integers(MIN_YEAR, MAX_YEAR - 1).flatmap(
     lambda year: st.sampled_from([Week(year, weeks_in_year(year)), Week(year + 1, 1)]))
 
 
-@settings(deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.one_of(_WEEKS, _YEAR_ENDS))
 def test_weeks_round_trip(week):
     assert Week.parse(str(week)) == week and Week.parse(week.iso) == week and Week.parse(week.text) == week

@@ -107,19 +107,26 @@ def test_the_reporting_week_switches_on_the_switch_day():
 
 
 @pytest.mark.parametrize("text,day", [("周五", 5), ("星期五", 5), ("Friday", 5), ("fri", 5), ("5", 5), (5, 5),
-                                      ("周日", 7), ("星期天", 7), ("周一", 1), ("７", 7)])
+                                      ("周日", 7), ("星期天", 7), ("周一", 1), ("７", 7), ("1", 1), (1, 1), (7, 7),
+                                      ("星期 五", 5), (" Fri ", 5)])
 def test_weekdays_are_read_in_every_usual_spelling(text, day):
     from briefing.weeks import parse_weekday
 
     assert parse_weekday(text) == day
 
 
-@pytest.mark.parametrize("text", ["周八", "8", "0", "", "Fryday"])
+@pytest.mark.parametrize("text", ["周八", "8", "0", "", "Fryday", 8, 0, -1, True])
 def test_a_wrong_weekday_says_how_to_write_it(text):
     from briefing.weeks import parse_weekday
 
     with pytest.raises(ValueError, match="应写成 周一～周日"):
         parse_weekday(text)
+
+
+def test_weekday_names_from_monday_to_sunday():
+    from briefing.weeks import weekday_text
+
+    assert [weekday_text(day) for day in range(1, 8)] == ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
 
 def test_week_label_names_its_days():

@@ -110,7 +110,6 @@ class Fold:
         self.projects: dict[tuple[str, str], ProjectRollup] = {}
         self.industries: dict[str, IndustryRow] = {}   # signings only
         self.provinces: dict[str, ProvinceRow] = {}
-        self.key_signings: list[tuple[str, str, Week]] = []   # (unit, project key, week)
 
     def add(self, c: Contribution) -> "Fold":
         """Fold in what one report contributes."""
@@ -124,14 +123,12 @@ class Fold:
                 row = self.provinces[province] = ProvinceRow(province)
             row.trips += 1
             row.negotiated += negotiated
-        for industry, investment, key, project, *_ in c.signings:
+        for industry, investment, *_ in c.signings:
             row = self.industries.get(industry)
             if row is None:
                 row = self.industries[industry] = IndustryRow(industry)
             row.signings += 1
             row.investment += investment
-            if key:
-                self.key_signings.append((unit, project, week))
         for item in c.projects:
             started = week if item.stage in FULFILLED_STAGES else None
             self._project(ProjectRollup(unit, intern(item.key), item, item.funds, week, started), True)
@@ -173,7 +170,6 @@ class Fold:
             mine = self.provinces.setdefault(name, ProvinceRow(name))
             mine.trips += row.trips
             mine.negotiated += row.negotiated
-        self.key_signings.extend(other.key_signings)
         return self
 
     def correct(self, fixes: dict[tuple[str, str], "Correction"]) -> None:
@@ -240,16 +236,6 @@ class Fold:
         order = {name: index for index, name in enumerate([*province_order(), OTHER])}
         return sorted((replace(row) for row in self.provinces.values()),
                       key=lambda row: order.get(row.province, len(order)))
-
-    def fulfilment(self) -> Fulfilment:
-        """Key signings, each fulfilled when its unit reports the project (matched by name) at
-        开工 or 投产 in the same or a later week."""
-        items = []
-        for unit, key, week in sorted(self.key_signings, key=lambda k: k[2]):
-            project = self.projects.get((unit, key))
-            done = project is not None and project.started is not None and project.started >= week
-            items.append(KeySigning(unit, key, week, done))
-        return Fulfilment(items)
 
 
 def add_project(result: Figures, project: ProjectRollup) -> None:

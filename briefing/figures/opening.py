@@ -80,8 +80,6 @@ def _unit(fold: Fold, config: Config, unit: str, stated: OpeningUnit, week: Week
     if trips or negotiated:
         _province(fold, OTHER, trips, negotiated)
 
-    for name in stated.key_signings:
-        fold.key_signings.append((unit, project_key(name), week))
     for project in stated.projects:
         key = project_key(project.project)
         item = ProjectItem(key, project.kind, _origin(config, project.origin), project.stage,
