@@ -29,8 +29,8 @@ def test_every_sheet_names_the_issue_and_its_table(small):
     for sheet in book:
         assert sheet["A1"].value == "招商工作简报　第3期　2023年第2周（1月9日至15日）　2023年1月20日印发"
         assert sheet["A2"].value.startswith("表") and sheet["A2"].font.bold
-    assert [book[name]["A2"].value.split("　")[1] for name in book.sheetnames][-3:] == [
-        "本周项目推进情况", "外出招商目的地（今年以来，按首个目的地所在省份）", "本周领导带队外出招商"]
+    assert [book[name]["A2"].value.split("　")[1] for name in book.sheetnames][-4:] == [
+        "外出招商目的地（今年以来，按首个目的地所在省份）", "本周领导带队外出招商", "本周签约项目", "本周项目推进情况"]
 
 
 def test_this_week_beside_the_year_with_real_numbers(small):
@@ -79,10 +79,10 @@ def test_libreoffice_recalculates_the_totals_exactly(small, tmp_path):
 def test_the_trips_of_the_week_are_a_sheet(small):
     [path] = build_week(small, "2023-W02", formats=("xlsx",))
     trips = _sheet(load_workbook(path), "本周领导带队外出招商")
-    assert [c.value for c in trips[3]] == ["单位", "日期", "带队领导", "职务", "目的地", "拜访企业", "洽谈项目（个）"]
-    assert [c.value for c in trips[4]] == ["A县", "1月10日", "张三", "县长", "北京市", None, 2]   # no company: empty
-    assert [c.value for c in trips[5]] == ["A县", "1月11日至13日", "李四", "副县长", "深圳", None, 0]
-    assert [c.value for c in trips[6]][-1] == "=SUM(G4:G5)"
+    assert [c.value for c in trips[3]] == ["单位", "日期", "带队领导", "目的地", "拜访企业", "洽谈项目（个）"]
+    assert [c.value for c in trips[4]] == ["A县", "1月10日", "张三（县长）", "北京市", None, 2]   # no company: empty
+    assert [c.value for c in trips[5]] == ["A县", "1月11日至13日", "李四（副县长）", "深圳", None, 0]
+    assert [c.value for c in trips[6]][-1] == "=SUM(F4:F5)"
 
 
 def test_print_setup_a4_landscape_header_rows_repeated_one_page_wide(small):

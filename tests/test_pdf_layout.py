@@ -123,11 +123,12 @@ def test_tables_follow_the_text_without_a_half_empty_page(pdf):
         assert max(w.bottom for w in pages[start - 1] if w.bottom < BOTTOM) > BOTTOM - 60
 
 
-def test_the_sample_week_fits_in_seven_pages(pdf):
+def test_the_sample_week_fits_in_eight_pages(pdf):
     """Issue 10: 9 pages before (body 4.5, tables kept whole leaving a page 40 % empty, 表5's
-    names on three lines); 7 now, the 版记 at the foot of the seventh."""
+    names on three lines); 7 after it; 8 since the destinations by province and the week's trips
+    are printed too (the editions carry the same tables), the 版记 at the foot of the eighth."""
     _, pages, _ = pdf
-    assert len(pages) <= 7, f"{len(pages)} pages"
+    assert len(pages) <= 8, f"{len(pages)} pages"
 
 
 def test_no_page_of_tables_is_left_part_empty(pdf):

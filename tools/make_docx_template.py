@@ -483,8 +483,6 @@ def tables(doc) -> None:
     add(doc, APPENDIX, "Heading 1")  # kept with 表1 (keep-with-next), no page break: no half-empty page
     add(doc, "{%p set shown = namespace(tables=0) %}")
     for spec in TABLES:
-        if spec.excel_only:
-            continue
         if spec.when:
             add(doc, "{%p if " + spec.when + " %}")
         add(doc, "{% set shown.tables = shown.tables + 1 %}表{{ shown.tables }}　" + spec.title, "表题")

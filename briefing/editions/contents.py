@@ -158,10 +158,10 @@ def _block(ev: Evaluator, block: Paragraph | Each) -> Block:
 
 def tables(ev: Evaluator, text: bool = True, excel: bool = False) -> list[FilledTable]:
     """The tables shown, numbered, filled (see :class:`FilledTable` for ``text``); ``excel``:
-    with the workbook's own lists too."""
+    with this week's figures beside 今年以来."""
     filled = []
     for table in TABLES:
-        if (table.excel_only and not excel) or not ev.shown(table.when):
+        if not ev.shown(table.when):
             continue
         result = FilledTable(table, len(filled) + 1, ev.text(table.title), [ev.text(c.header) for c in table.columns])
         markdown = ev.markdown

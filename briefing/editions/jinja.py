@@ -136,6 +136,15 @@ def _text_filter(eval_ctx: EvalContext, value: object) -> str:
 
 
 @pass_eval_context
+def _cell_filter(eval_ctx: EvalContext, value: object) -> str:
+    """``cell``: a table cell's text; a list (a trip's destinations) joined with 、, as
+    :func:`briefing.editions.contents.cell_text` prints it."""
+    if isinstance(value, (list, tuple)):
+        return _listing_filter(eval_ctx, value)
+    return _text_filter(eval_ctx, value)
+
+
+@pass_eval_context
 def _listing_filter(eval_ctx: EvalContext, values: Iterable[object], separator: str = "、") -> str:
     """``listing``: texts as typed, joined with 、 (or ``separator``)."""
     return separator.join(_literal(eval_ctx, oneline(str(value))) for value in values)
@@ -202,7 +211,7 @@ FILTERS = {
     "oneline": _text_filter,
     "sentence": _sentence_filter,
     "clause": _clause_filter,
-    "cell": _text_filter,  # markdown_escape covers a table's "|"
+    "cell": _cell_filter,  # markdown_escape covers a table's "|"
 }
 
 

@@ -90,11 +90,6 @@ class Table:
     empty: str | None = None
     """Template said instead of the table when it has no rows (``None``: the table is printed anyway)."""
     total_label: str = "合计"
-    excel_only: bool = False
-    """A table for the workbook only, after the printed ones so that the numbers agree: the trips
-    (section 二 tells them in the other editions) and the destinations by province (a year-to-date
-    breakdown the spec does not ask of the printed briefing, which it would lengthen by a third of a
-    page)."""
 
     @property
     def iterable(self) -> str:
@@ -227,6 +222,19 @@ TABLES = (
         Column("落实执行项目（个）", "i.projects", width=29, total="b.ytd_totals.projects"),
         Column("到位资金（亿元）", "i.funds", MONEY, 29, total="b.ytd_totals.funds"),
     )),
+    Table("provinces", "外出招商目的地（今年以来，按首个目的地所在省份）", "p in b.provinces", (
+        Column("省份", "p.province", TEXT, 60),
+        Column("外出招商（次）", "p.trips", width=48, total="b.ytd_totals.trips"),
+        Column("对接洽谈项目（个）", "p.negotiated", width=48, total="b.ytd_totals.negotiated"),
+    )),
+    Table("trips", "本周领导带队外出招商", "unit, t in b.week_trips", (
+        Column("单位", "unit", TEXT, 20),
+        Column("日期", "t.period", TEXT, 24),
+        Column("带队领导", "t.led_by", TEXT, 30),
+        Column("目的地", "t.destinations", TEXT, 30),
+        Column("拜访企业", "t.companies", TEXT, 34),
+        Column("洽谈项目（个）", "t.negotiated", width=18, total="b.week_totals.negotiated"),
+    ), empty="本周无领导带队外出招商。"),
     Table("signings", "本周签约项目", "unit, s in b.week_signings", (
         Column("序号", "loop.index", COUNT, 10.5),
         Column("项目名称", "s.project", TEXT, NAME),
@@ -250,20 +258,6 @@ TABLES = (
         Column("现阶段", "m.stage", TEXT, 14),
         Column("本周到位（亿元）", "m.funds", MONEY, 18, total="b.assessment.movement_funds"),
     ), when="b.movements"),
-    Table("provinces", "外出招商目的地（今年以来，按首个目的地所在省份）", "p in b.provinces", (
-        Column("省份", "p.province", TEXT, 60),
-        Column("外出招商（次）", "p.trips", width=48, total="b.ytd_totals.trips"),
-        Column("对接洽谈项目（个）", "p.negotiated", width=48, total="b.ytd_totals.negotiated"),
-    ), excel_only=True),
-    Table("trips", "本周领导带队外出招商", "unit, t in b.week_trips", (
-        Column("单位", "unit", TEXT, 28),
-        Column("日期", "t.period", TEXT, 24),
-        Column("带队领导", "t.leader", TEXT, 16),
-        Column("职务", "t.title", TEXT, 20),
-        Column("目的地", "t.destinations", TEXT, 30),
-        Column("拜访企业", "t.companies", TEXT, 40),
-        Column("洽谈项目（个）", "t.negotiated", width=16, total="b.week_totals.negotiated"),
-    ), excel_only=True, empty="本周无领导带队外出招商。"),
 )
 
 NOTES = (

@@ -66,6 +66,11 @@ class Trip(Model):
         """The dates as the briefing writes them (``4月17日至21日``)."""
         return date_range(self.start, self.end)
 
+    @property
+    def led_by(self) -> str:
+        """The leader as a table names them (``张三（县委书记）``)."""
+        return f"{self.leader}（{self.title}）"
+
     @field_validator("end")
     @classmethod
     def _end_not_before_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
