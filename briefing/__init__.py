@@ -10,7 +10,7 @@ The package in layers, lowest first (a module imports only from its own layer or
 4. :mod:`briefing.workspace`: the workspace on disk
 5. :mod:`briefing.mail`: e-mail
 6. :mod:`briefing.actions`: what the clerk does, as library calls
-7. :mod:`briefing.cli` (and later ``briefing.web``): the edges
+7. :mod:`briefing.cli` (the commands, by task), :mod:`briefing.web`: the edges
 
 Importing the package is cheap; heavy modules load on first use.
 """

@@ -10,7 +10,7 @@ The layers, lowest first (a newcomer's map of the package is in the README):
 4. ``workspace``: the workspace on disk
 5. ``mail``: e-mail
 6. ``actions``: what the clerk does
-7. ``cli``, ``clizh``, ``__main__`` (and ``web``): the edges
+7. ``cli`` (the commands, a package by task), ``clizh``, ``__main__`` (and ``web``): the edges
 """
 
 from __future__ import annotations
@@ -131,3 +131,5 @@ def test_the_checks_see_what_they_look_for():
     assert "briefing" in edges["briefing.mail.imap"]                              # from briefing import __version__
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert rank("briefing.mail.engine") == 5 and rank("briefing") == 0 and rank("briefing.weeks") == 0
+    assert "briefing.cli.edge" in edges["briefing.cli.build"] and rank("briefing.cli.build") == 7  # the cli package
+    assert "briefing.cli.build" in edges["briefing.cli"]                          # from briefing.cli import build
