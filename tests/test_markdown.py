@@ -281,3 +281,15 @@ def test_cn_numbers():
     assert [cn_number(n) for n in (1, 9, 10, 11, 13, 20, 21, 99)] == ["一", "九", "十", "十一", "十三", "二十", "二十一", "九十九"]
     assert [cn_number(n) for n in (100, 101, 110, 115, 300, 1005, 1010, 3000, 2999)] == [
         "一百", "一百零一", "一百一十", "一百一十五", "三百", "一千零五", "一千零一十", "三千", "二千九百九十九"]
+
+
+@pytest.mark.parametrize("body, quiet", [
+    ("highlights: [建立重点企业“白名单”。]\n", False),   # something to tell: its own section, not "无招商活动"
+    ("plans: [赴广东招商。]\n", True),                   # only plans: nothing done this week
+])
+def test_a_unit_is_named_quiet_only_when_it_has_nothing_to_tell(tmp_path, body, quiet):
+    reports = dict(SMALL_REPORTS)
+    reports["2023-W02/C园区.yaml"] = "unit: C园区\nweek: 2023-W02\nreporter: 丙\n" + body
+    md = _markdown(write_workspace(tmp_path / "ws", reports=reports))
+    assert ("本周无招商活动：C园区。" in md) is quiet
+    assert ("**（三）C园区**" in md) is not quiet

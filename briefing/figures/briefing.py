@@ -76,12 +76,6 @@ class UnitSection:
         r = self.report
         return bool(r.trips or r.events or r.signings or r.projects or r.highlights)
 
-    @property
-    def active(self) -> bool:
-        """Whether the unit did anything this week (a trip, an event, a signing or a project)."""
-        r = self.report
-        return bool(r.trips or r.events or r.signings or r.projects)
-
 
 @dataclass
 class Plan:
@@ -111,7 +105,8 @@ class Briefing:
     provinces: list[ProvinceRow]
     sections: list[UnitSection]
     quiet_units: list[str]
-    """Units that reported no trip, event, signing or project this week."""
+    """Units that reported nothing to tell this week (no trip, event, signing, project or
+    highlight): named once instead of a section, never beside a section of their own."""
     missing_units: list[str]
     week_signings: list[tuple[str, Signing]]
     key_signings_week: list[tuple[str, Signing]]
@@ -359,7 +354,7 @@ class Tally:
             week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
             industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
             sections=[s for s in sections if s.has_content],
-            quiet_units=[s.unit for s in sections if not s.active],
+            quiet_units=[s.unit for s in sections if not s.has_content],  # named once: no section of its own
             missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
             week_signings=week_signings,
             key_signings_week=[(unit, s) for unit, s in week_signings if s.key and not s.increase],
