@@ -96,15 +96,16 @@ def test_build_refuses_invalid_reports(small):
     assert not (small.parent / "output").exists()
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("--week", "2023-17"), "周次"), (("--week", "2023-W30"), "没有2023年第30周（7月24日至30日）的报告"),
-    (("--format", "pdfx"), "不支持的格式"), (("--date", "昨天"), "日期"),
-    (("--date", "2026-13-01"), "日期 2026-13-01 不存在：月份应为 1～12"),
-    (("--date", "2023-02-29"), "2023年2月只有 28 天"),
+@pytest.mark.parametrize("args,needle,code", [
+    (("--week", "2023-17"), "周次", 2), (("--week", "2023-W30"), "没有2023年第30周（7月24日至30日）的报告", 1),
+    (("--format", "pdfx"), "不支持的格式", 2), (("--date", "昨天"), "日期", 2),
+    (("--date", "2026-13-01"), "日期 2026-13-01 不存在：月份应为 1～12", 2),
+    (("--date", "2023-02-29"), "2023年2月只有 28 天", 2),
 ])
-def test_build_bad_arguments(small, args, needle):
+def test_build_bad_arguments(small, args, needle, code):
+    """A mistake in the command line is bad usage (exit 2); a week nobody reported is about the data (exit 1)."""
     result = run("build", "--config", str(small), "--week", "2023-W02", *args)
-    assert result.exit_code in (1, 2) and needle in result.output and "Traceback" not in result.output
+    assert result.exit_code == code and needle in result.output and "Traceback" not in result.output
 
 
 def test_missing_config_tells_what_to_do(tmp_path):

@@ -170,6 +170,18 @@ def test_a_week_not_ended_cannot_be_published_and_its_draft_says_incomplete(samp
     assert "还没有结束，这份征求意见稿的数字不完整" in drafted.stderr
 
 
+
+def test_a_week_is_not_published_on_its_own_sunday_but_on_the_monday_after(sample):
+    """2023-W17 runs from Monday 4月24日 to Sunday 4月30日: on that Sunday it has not ended yet."""
+    sunday = publish(sample, "2023-W17", env={"BRIEFING_TODAY": "2023-04-30"})
+    assert sunday.exit_code == 1
+    assert "2023年第17周（4月24日至30日）还没有结束（到4月30日），不能印发" in sunday.output
+    assert not (sample.parent / "output" / "已印发").exists()
+    assert not (sample.parent / ".briefing" / "publications.json").exists()
+    monday = publish(sample, "2023-W17", env={"BRIEFING_TODAY": "2023-05-01"})
+    assert monday.exit_code == 0, monday.output
+    assert masthead(sample.parent / "output" / "招商工作简报-2023-W17.md") == "**第1期**"
+
 def test_a_draft_of_a_week_long_past_is_dated_the_monday_after_it(sample):
     drafted = run("build", "--config", sample, "--week", "2023-W16", "--format", "md", env={"BRIEFING_TODAY": "2023-05-15"})
     assert drafted.exit_code == 0 and "用这一周后的周一（2023年4月24日）" in drafted.stderr

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from briefing.report.fields import MAX_AMOUNT, parse_money
+from briefing.report.validate import is_suspicious
 from helpers import validate_bytes
 
 HEAD = "unit: A县\nweek: 2023-W02\nreporter: 甲\n"
@@ -37,6 +38,29 @@ def test_a_one_day_trip_is_valid_and_a_return_before_departure_is_not(config):
     assert report is None and [(p.line, p.col) for p in problems] == [(8, 10)]
     assert "返回日期 2023-01-09 早于出发日期 2023-01-10" in problems[0].message
 
+
+
+@pytest.mark.parametrize("funds,warned", [("100", True), ("99.9999999999", False), ("1000000万元", True)])
+def test_funds_of_100_yi_in_one_week_are_the_first_to_be_queried(config, funds, warned):
+    """到位资金 of 100亿元 or more for one project in one week is queried as a likely 万元 typed as
+    亿元 (a warning that stops publish); anything below is taken as it is."""
+    report, problems = _validate(config, f"""\
+        projects:
+          - project: 光伏项目
+            investor: 甲公司
+            kind: 新建
+            origin: 区外
+            stage: 开工
+            funds: {funds}
+        """)
+    assert report is not None and all(not p.is_error for p in problems)
+    warnings = [(p.line, p.col, p.message) for p in problems]
+    if warned:
+        assert warnings == [(10, 12, "到位资金100亿元，一个项目一周这么多很少见。金额的单位是亿元：如果是万元，"
+                                     "请写成“100万元”；核对无误可忽略此提示")]
+        assert is_suspicious(problems[0])
+    else:
+        assert warnings == []
 
 @pytest.mark.parametrize("typed", ["区外\u3000", "\u3000区外", " 区外 ", "区外\t"])
 def test_an_origin_with_an_ime_space_is_the_origin(config, typed):

@@ -55,6 +55,21 @@ def test_status_table_shows_state_records_and_faulty_files_with_exit_0(small):
     assert run("status", "--config", str(small), "--missing", "--week", "2023-W02").output == ""
 
 
+
+def test_a_broken_leftover_beside_a_valid_report_does_not_hide_that_the_unit_reported(small):
+    """A county re-sent its report under another name and the old draft is broken: the valid
+    report stands (已报送, its 5 records), the draft's error is noted, nobody counts as 有错误."""
+    (small.parent / "entries" / "2023-W02" / "A县-草稿.yaml").write_text(
+        "unit: A县\nweek: 2023-W02\nreporter: 甲\ntrips: x\n", encoding="utf-8")
+    units = {u.unit: u for u in week_status(open_workspace(small), "2023-W02").units}
+    a = units["A县"]
+    assert (a.state, a.records, a.errors, len(a.files)) == ("已报送", 5, 1, 2)
+    result = run("status", "--config", str(small), "--week", "2023-W02")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("A县"))
+    assert line.split()[1] == "已报送" and "1处错误，请运行 briefing validate 查看" in line
+    assert "应报 3 个单位：已报送 2，有错误 0，未报送 1。" in result.output
+
 def _mail_workspace(tmp_path, port=None):
     config = mailcorpus.CONFIG
     if port:
