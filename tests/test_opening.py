@@ -252,3 +252,19 @@ def test_suspicious_figures_are_growth_beyond_500_percent_and_a_week_above_the_y
     assert lines["12"] == ["甲县本周到位资金12亿元，超过其全年目标10亿元，请核对是否把万元写成了亿元"]
     assert lines["13"] == ["今年以来到位资金同比增长550.0%，超过±500%，请核对今年的报告和去年同期数是否有误（如金额单位写错）",
                            "甲县本周到位资金13亿元，超过其全年目标10亿元，请核对是否把万元写成了亿元"]
+
+
+def test_a_week_53_in_a_year_of_52_weeks_is_refused(tmp_path):
+    """2023 has 52 ISO weeks, 2020 has 53: ``through: 53`` is a typing slip in one and right in the other."""
+    config = tmp_path / "briefing.yaml"
+    (tmp_path / "entries").mkdir()
+    for year, code in ((2023, 1), (2020, 0)):
+        config.write_text(f"bureau: 局\nunits: [甲县]\nindustries: [新能源]\nopening:\n  {year}:\n    through: 53\n"
+                          "    units:\n      甲县: {trips: 2}\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["validate", "--config", str(config)])
+        assert result.exit_code == code, result.output
+    config.write_text("bureau: 局\nunits: [甲县]\nindustries: [新能源]\nopening:\n  2023:\n    through: 53\n"
+                      "    units:\n      甲县: {trips: 2}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--config", str(config)])
+    assert "briefing.yaml:6:14: 错误: “through”（截至第几周）：2023年只有52周，through 写的是第53周，请核对" in result.output
+    assert ":6:" in result.output, result.output       # the line of through

@@ -25,7 +25,7 @@ from briefing.report.hints import choice_hint
 from briefing.report.load import locate, read_file
 from briefing.report.messages import problems_from_errors
 from briefing.report.opening import ORIGINS, OpeningYear
-from briefing.weeks import DEFAULT_SWITCH_DAY, parse_weekday
+from briefing.weeks import DEFAULT_SWITCH_DAY, parse_weekday, weeks_in_year
 
 
 class UnitSpec(Model):
@@ -289,6 +289,16 @@ class Config(Model):
     """经核实不是同一项目的两个名称（或编码），每组两个，不再提示疑似重复。例如：[[光伏组件项目, 光伏支架项目]]"""
     ledger: LedgerSettings = LedgerSettings()
     """项目台账的督办提示（见 docs/配置说明.md）"""
+
+    @field_validator("opening")
+    @classmethod
+    def _opening_weeks(cls, opening: dict[int, OpeningYear]) -> dict[int, OpeningYear]:
+        for year, balances in opening.items():
+            if balances.through > weeks_in_year(year):
+                raise PydanticCustomError(
+                    "briefing", "{year}年只有{weeks}周，through 写的是第{through}周，请核对",
+                    {"year": year, "weeks": weeks_in_year(year), "through": balances.through, "at": (year, "through")})
+        return opening
 
     @field_validator("senders")
     @classmethod

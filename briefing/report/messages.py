@@ -36,6 +36,8 @@ def field_doc(model: type, loc: tuple) -> tuple[str, str]:
         current = _inner_model(info.annotation)
     description = (info.description or "") if info else ""
     label = re.split(r"[。，：]", description, maxsplit=1)[0].replace("（可不填）", "")
+    if label.count("（") > label.count("）"):   # cut inside a bracket: "截至第几周（ISO 周，含这一周）"
+        label = label.rsplit("（", 1)[0]
     example = description.split("例如：", 1)[1].strip() if "例如：" in description else ""
     return label, example
 
