@@ -134,6 +134,12 @@ def test_the_clerks_week_in_a_browser(site):
     assert "玛纳斯县浏览器测试项目" in driver.page_source
     assert "2023年第17周（4月24日至30日）" in driver.find_element(By.CSS_SELECTOR, ".weekname").text
     screenshot(driver, shots, "preview.png")
+    # the tables' alignment survives the page's CSP (no inline style): names left, money right
+    cell = driver.find_element(By.XPATH, '//td[text()="玛纳斯县浏览器测试项目"]')
+    row = cell.find_element(By.XPATH, "..").find_elements(By.TAG_NAME, "td")
+    aligned = [c.value_of_css_property("text-align") for c in row]
+    assert aligned[row.index(cell)] in ("left", "start") and aligned[row.index(cell) + 1] in ("left", "start")
+    assert [a for c, a in zip(row, aligned) if c.text == "12.34"] == ["right"]
     driver.find_element(By.CSS_SELECTOR, 'button[data-format="docx"]').click()
     data = wait_for_file(root / "downloads" / "招商工作简报-2023-W17-征求意见稿.docx")
     text = "\n".join(p.text for p in docx.Document(__import__("io").BytesIO(data)).paragraphs)

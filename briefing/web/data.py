@@ -28,6 +28,7 @@ import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from briefing.actions.build import DEFAULT_FORMATS, DRAFT_MARK, FORMATS, build, chosen_week, compute, normalise_week
 from briefing.actions.publish import Issued, Prospect, prospect, publish
@@ -263,10 +264,25 @@ class Preview:
 
 
 def markdown_html(text: str) -> str:
-    """The Markdown edition as HTML: CommonMark with tables, raw HTML shown as text."""
+    """The Markdown edition as HTML: CommonMark with tables, raw HTML shown as text.
+
+    A column's alignment (``--:``) becomes a class (``num``, ``center``), not the inline
+    ``style`` markdown-it writes: the page's Content-Security-Policy allows no inline style,
+    so the browser would drop it and every column would look alike."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.core.ruler.push("alignment_classes", _alignment_classes)
+    return md.render(text)
+
+
+_ALIGNMENT_CLASSES = {"text-align:right": "num", "text-align:center": "center", "text-align:left": "text"}
+
+
+def _alignment_classes(state: Any) -> None:
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style") in _ALIGNMENT_CLASSES:
+            token.attrs = {"class": _ALIGNMENT_CLASSES[token.attrs["style"]]}
 
 
 def _draft(ws: Workspace, week: Week, notes: list[str]) -> tuple[Briefing, str, list[str], str]:
