@@ -10,7 +10,9 @@ the evaluative prose is written from.  Editions only decide how to print it.
 
 Every report also goes into the project ledger (:mod:`briefing.figures.ledger`); settled once,
 it corrects the week folds (a signing counts once, in the week first reported) and gives the
-movements, 新开工/新投产, 履约率 and the 督办 alerts, all by project identity.
+movements, 新开工/新投产, 履约率 and the 督办 alerts, all by project identity.  What the briefing
+takes from it is a :class:`~briefing.figures.ledger_view.LedgerView`, taken from the workspace
+cache when the contributions are exactly those it was computed from (:meth:`Tally.view`).
 
 The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
 A year with an opening balance (config ``opening``, :mod:`briefing.figures.opening`) starts
@@ -30,10 +32,10 @@ from decimal import Decimal
 from briefing.errors import Problem
 from briefing.figures import assessment as judge
 from briefing.figures.assessment import Assessment
-from briefing.figures.duplicates import ledger_problems
 from briefing.figures.figures import ZERO, Contribution, Figures
-from briefing.figures.fold import Fold, Fulfilment, IndustryRow, KeySigning, ProvinceRow
-from briefing.figures.ledger import COUNT, RANK, REPEAT, Alert, Ledger, Settled
+from briefing.figures.fold import Fold, Fulfilment, IndustryRow, ProvinceRow
+from briefing.figures.ledger import COUNT, RANK, REPEAT, Ledger, Settled
+from briefing.figures.ledger_view import Flag, LedgerView
 from briefing.report.config import Config
 from briefing.report.model import FULFILLED_STAGES, Report, Signing, Trip
 from briefing.weeks import Week
@@ -142,9 +144,9 @@ class Briefing:
     """A correction of a published issue (1 for the first): the 期号 stays, （更正） is added."""
     stage_counts: dict[str, int] = field(default_factory=dict)
     """新开工 / 新投产 this week: projects first reported at 开工 / 投产 (from the ledger)."""
-    ledger_alerts: list[Alert] = field(default_factory=list)
+    ledger_alerts: list[Flag] = field(default_factory=list)
     """督办 flags as of this week (:meth:`briefing.figures.ledger.Settled.alerts`)."""
-    overdue: list[Alert] = field(default_factory=list)
+    overdue: list[Flag] = field(default_factory=list)
     """The key projects signed more than ``ledger.overdue_weeks`` ago and not started."""
     comparison: str | None = None
     """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
@@ -191,14 +193,14 @@ def rank_completion(rows: list[UnitRow]) -> None:
         row.rank = 1 + sum(1 for other in ranked if other.completion > row.completion)
 
 
-def movements(week_reports: list[Report], ledger: Settled) -> list[Movement]:
+def movements(week_reports: list[Report], ledger: LedgerView) -> list[Movement]:
     """Projects of this week whose stage moved forward from their latest earlier report (the
     project as the ledger identifies it), or that appear for the first time already started.
     A move back is not a movement (the ledger warns about it)."""
     moved = []
     for report in week_reports:
         for item in report.projects:
-            stage = ledger.stage_before(report.unit, item.match_key, report.week)
+            stage = ledger.stage_before(report.unit, item.match_key)
             if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and RANK[item.stage] > RANK[stage]):
                 moved.append(Movement(report.unit, item.project, item.investor, stage, item.stage, item.funds))
     return moved
@@ -248,6 +250,11 @@ class Tally:
                 self.folds[through] = opening_fold(config, year)
         self.ledger = Ledger()
         self._settled: Settled | None = None
+        self._view: LedgerView | None = None
+        self._corrected = False
+        self.derived = None
+        """Where results derived from exactly the contributions added are cached
+        (:class:`briefing.workspace.cache.Derived`, set by whoever loaded them; ``None``: nowhere)."""
         if config is not None and config.opening:
             from briefing.figures.opening import opening_contributions
 
@@ -300,23 +307,45 @@ class Tally:
                 result.merge(part)
         return result
 
-    def settle(self, config: Config) -> Settled:
-        """The ledger settled (identities, counting once); the week folds corrected by it: a
-        repeated signing or 增资 is not counted as a signing, and nodes found to be one project
-        are one rollup (once, on the first call)."""
+    def settled(self, config: Config) -> Settled:
+        """The ledger settled (identities, counting once), once."""
         if self._settled is None:
-            self._settled = settled = self.ledger.settle(config.same_project, config.unit_names)
-            merged = settled.merged_nodes()
-            for week, fixes in settled.corrections().items():
-                self.folds[week].correct(fixes)
-            if merged:
-                for fold in self.folds.values():
-                    fold.rekey(merged)
+            self._settled = self.ledger.settle(config.same_project, config.unit_names)
         return self._settled
 
-    def problems(self, config: Config) -> list[Problem]:
+    def view(self, config: Config, week: Week) -> LedgerView:
+        """What the briefing of ``week`` takes from the ledger: from :attr:`derived` when it was
+        computed from these very contributions (and this config and code), else settled here and
+        stored there.  The week folds are corrected by it (a repeated signing or 增资 is not
+        counted as a signing, nodes found to be one project are one rollup), once."""
+        if self._view is not None and self._view.week == week:
+            return self._view
+        name = f"briefing-ledger {week}"
+        view = None
+        if self.derived is not None and (plain := self.derived.get(name)) is not None:
+            try:
+                view = LedgerView.from_plain(plain)
+            except Exception:  # malformed: settle instead
+                view = None
+            if view is not None and view.week != week:
+                view = None
+        if view is None:
+            view = LedgerView.of(self.settled(config), config, week)
+            if self.derived is not None:
+                self.derived.put(name, view.to_plain())
+        if not self._corrected:
+            self._corrected = True
+            for fixed_week, fixes in view.corrections.items():
+                self.folds[fixed_week].correct(fixes)
+            if view.merged:
+                for fold in self.folds.values():
+                    fold.rekey(view.merged)
+        self._view = view
+        return view
+
+    def problems(self, config: Config, week: Week) -> list[Problem]:
         """The ledger's warnings: repeated signings, stages moving back, probable duplicates."""
-        return ledger_problems(self.settle(config), config)
+        return self.view(config, week).problems
 
     def briefing(self, config: Config, week: Week, issue: int | None, date: dt.date) -> Briefing:
         """Compute every figure of the briefing for ``week``."""
@@ -325,7 +354,7 @@ class Tally:
             raise ValueError(f"the reports of {week} were not kept")
         if self.missing():
             raise ValueError("the kept week's reports were not supplied")
-        ledger = self.settle(config)
+        ledger = self.view(config, week)
         units = config.unit_names
         order = {unit: index for index, unit in enumerate(units)}
         this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
@@ -333,9 +362,8 @@ class Tally:
         ytd = self.combined(year, 1, week_no - 1)
         moved = movements(this_week, ledger)
         ytd.merge(week_fold)
-        verdicts = ledger.verdicts(week)
-        key_signings = ledger.key_signings(year, week)
-        alerts = ledger.alerts(week, config.ledger.overdue_weeks, config.ledger.stale_weeks)
+        verdicts = ledger.verdicts
+        alerts = ledger.alerts
 
         week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
         targets = config.targets.get(year, {})
@@ -364,8 +392,8 @@ class Tally:
             week_signings=week_signings,
             key_signings_week=[(unit, s) for unit, s in week_signings if s.key and not s.increase],
             movements=moved,
-            fulfilment=Fulfilment([KeySigning(e.unit, h.name, e.week, done) for h, e, done in key_signings]),
-            stage_counts=ledger.stage_counts(week),
+            fulfilment=Fulfilment(list(ledger.key_signings)),
+            stage_counts=dict(ledger.stage_counts),
             ledger_alerts=alerts,
             overdue=[a for a in alerts if a.kind == "overdue"],
             growth=growths,

@@ -76,7 +76,7 @@ def _origin(history: History, config: Config) -> str:
 
 
 def row_of(history: History, year: int | None, config: Config, alerts: list[Alert]) -> LedgerRow:
-    """A project's ledger row (funds of ``year``, or of every year)."""
+    """A project's ledger row (funds of ``year``, or of every year); ``alerts``: its own 督办 flags."""
     latest = history.latest()
     signing = history.signing
     item = latest.item if latest is not None else None
@@ -93,7 +93,7 @@ def row_of(history: History, year: int | None, config: Config, alerts: list[Aler
         increase=sum(increases, ZERO) if increases else None,
         signed=min(signed_weeks) if signed_weeks else None, started=history.first_at("开工"),
         producing=history.first_at("投产"), funds=funds, total_funds=sum(funds.values(), ZERO), key=history.key,
-        flags=[alert.text for alert in alerts if alert.history is history], ref=history.code or history.name)
+        flags=[alert.text for alert in alerts], ref=history.code or history.name)
 
 
 def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -> LedgerTable:
@@ -102,10 +102,13 @@ def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -
     in_year = sorted(w for w in weeks if w.year == year)
     as_of = in_year[-1] if in_year else Week(year, 1)
     alerts = ledger.alerts(as_of, config.ledger.overdue_weeks, config.ledger.stale_weeks)
+    flags: dict[int, list[Alert]] = {}  # by project (a list scan per row was quadratic: 10⁴ rows × 10³ alerts)
+    for alert in alerts:
+        flags.setdefault(id(alert.history), []).append(alert)
     rows = []
     for history in ledger.histories:
         if any(e.week.year == year for e in history.signings) or any(r.week.year == year for r in history.reports):
-            rows.append(row_of(history, year, config, alerts))
+            rows.append(row_of(history, year, config, flags.get(id(history), [])))
     return LedgerTable(year, as_of, in_year, rows, sorted({w.year for w in weeks}))
 
 
