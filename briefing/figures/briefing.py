@@ -321,15 +321,8 @@ class Tally:
         if self._view is not None and self._view.week == week:
             return self._view
         name = f"briefing-ledger {week}"
-        view = None
-        if self.derived is not None and (plain := self.derived.get(name)) is not None:
-            try:
-                view = LedgerView.from_plain(plain)
-            except Exception:  # malformed: settle instead
-                view = None
-            if view is not None and view.week != week:
-                view = None
-        if view is None:
+        view = self.derived.load(name, LedgerView.from_plain) if self.derived is not None else None
+        if view is None or view.week != week:
             view = LedgerView.of(self.settled(config), config, week)
             if self.derived is not None:
                 self.derived.put(name, view.to_plain())

@@ -112,7 +112,7 @@ class LedgerView:
                 tuple((k.unit, k.project, k.week.year, k.week.number, k.fulfilled) for k in self.key_signings),
                 dict(self.stage_counts),
                 tuple((f.name, f.unit, f.kind, f.weeks, f.since) for f in self.alerts),
-                tuple(tuple(p) for p in self.problems))
+                plain_problems(self.problems))
 
     @classmethod
     def from_plain(cls, data: tuple) -> "LedgerView":
@@ -131,9 +131,19 @@ class LedgerView:
             stage_counts={_text(stage): _int(count) for stage, count in stage_counts.items()},
             alerts=[Flag(_text(name), _text(unit), _text(kind), _int(weeks), _text(since))
                     for name, unit, kind, weeks, since in alerts],
-            problems=[Problem(_text(path), _int(line), _int(col), _text(message), _text(severity))
-                      for path, line, col, message, severity in problems])
+            problems=read_problems(problems))
         return view
+
+
+def plain_problems(problems: list[Problem]) -> tuple:
+    """Problems as tuples of strings and numbers."""
+    return tuple(tuple(p) for p in problems)
+
+
+def read_problems(data: tuple) -> list[Problem]:
+    """The inverse of :func:`plain_problems`; raises on anything malformed."""
+    return [Problem(_text(path), _int(line), _int(col), _text(message), _text(severity))
+            for path, line, col, message, severity in data]
 
 
 def _typed(kind: type):
@@ -145,7 +155,7 @@ def _typed(kind: type):
     return check
 
 
-_text, _int, _bool = _typed(str), _typed(int), _typed(bool)
+_text, _int, _bool = checked_str, checked_int, checked_bool = _typed(str), _typed(int), _typed(bool)
 
 
 def _verdict(value: object) -> str:

@@ -40,6 +40,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 FORMAT = "5"  # 4: contributions carry the ledger's identity data (names, codes, lines); 5: derived results
 BATCH = 1000             # entries written per transaction (bounds the memory held)
@@ -351,6 +354,17 @@ class Derived:
                 return None  # edited, planted, or from another config or code
             return marshal.loads(row[1])
         except Exception:  # a locked, damaged or foreign database, a malformed payload: a miss
+            return None
+
+    def load(self, name: str, read: Callable[[object], T]) -> T | None:
+        """What is stored under ``name`` for this state, turned back into objects by ``read``;
+        ``None`` when absent or when ``read`` finds it malformed (raises)."""
+        plain = self.get(name)
+        if plain is None:
+            return None
+        try:
+            return read(plain)
+        except Exception:  # malformed: the caller computes it again
             return None
 
     def put(self, name: str, value: object) -> None:
