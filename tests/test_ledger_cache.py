@@ -44,17 +44,21 @@ def _derived_rows(config) -> int:
 
 
 def _no_settling(monkeypatch):
+    """Settling the ledger, or decoding any cached contribution, fails the test."""
+    from briefing.figures.figures import Deferred
+
     def refuse(*args, **kwargs):
-        raise AssertionError("the ledger was settled")
+        raise AssertionError("the ledger was settled or a contribution decoded")
 
     monkeypatch.setattr(Ledger, "settle", refuse)
+    monkeypatch.setattr(Deferred, "contribution", refuse)
 
 
-def test_an_unchanged_workspace_is_rebuilt_without_settling_the_ledger(tmp_path, monkeypatch):
+def test_an_unchanged_workspace_is_rebuilt_without_settling_the_ledger_or_decoding(tmp_path, monkeypatch):
     config = _repeat_workspace(tmp_path)
     first_notes, again_notes = [], []
     first = _briefing(config, notes=first_notes)
-    assert _derived_rows(config) == 1
+    assert _derived_rows(config) == 2  # the ledger view and the year's sums of W02
     _no_settling(monkeypatch)
     again = _briefing(config, notes=again_notes)
     # YTD: one signing of 10 亿元 (the W02 one is a repeat); the week: none
@@ -130,25 +134,59 @@ def test_a_code_change_makes_the_cached_view_a_miss(tmp_path, monkeypatch):
     assert calls == [1]
 
 
-@pytest.mark.parametrize("edit", ["payload", "state", "mac"])
-def test_an_edited_cached_view_is_never_used(tmp_path, edit):
-    """A planted or edited derived entry (its counted signings made 0, its state or MAC changed)
-    is a miss: the figures are those of a build without any cache."""
+def _edit_derived(config, prefix, change):
+    """``change(plain)`` on the plain data of the derived entry named ``prefix…``; every other derived
+    entry dropped (computed again from the folds, corrected by whatever view is used)."""
     import marshal
 
+    db = sqlite3.connect(config.parent / ".briefing" / "cache.sqlite")
+    try:
+        with db:
+            name, payload = db.execute("SELECT name, payload FROM derived WHERE name LIKE ?", (prefix + "%",)).fetchone()
+            db.execute("DELETE FROM derived WHERE name != ?", (name,))
+            db.execute("UPDATE derived SET payload = ? WHERE name = ?",
+                       (marshal.dumps(change(list(marshal.loads(payload)))), name))
+    finally:
+        db.close()
+
+
+def _no_corrections(plain):
+    plain[1] = ()  # no corrections: the repeat would count twice
+    return tuple(plain)
+
+
+def _twelve_signings(plain):
+    totals = list(plain[2])  # the year's totals: signings is the third figure
+    totals[2] = 12
+    plain[2] = tuple(totals)
+    return tuple(plain)
+
+
+@pytest.mark.parametrize("prefix, change", [("briefing-ledger", _no_corrections),
+                                            ("briefing-figures", _twelve_signings)])
+def test_an_edited_cached_entry_is_never_used(tmp_path, prefix, change):
+    """An edited derived entry (the view without its corrections, the year's signings made 12)
+    fails its MAC: the figures are those of a build without any cache."""
+    config = _repeat_workspace(tmp_path)
+    _briefing(config)
+    _edit_derived(config, prefix, change)
+    b = _briefing(config)
+    assert (b.ytd_totals.signings, b.ytd_totals.investment) == (1, 10)
+
+
+@pytest.mark.parametrize("edit", ["state", "mac"])
+def test_a_cached_entry_of_another_state_or_without_its_mac_is_a_miss(tmp_path, edit):
     config = _repeat_workspace(tmp_path)
     _briefing(config)
     db = sqlite3.connect(config.parent / ".briefing" / "cache.sqlite")
     try:
-        name, state, payload, mac = db.execute("SELECT name, state, payload, mac FROM derived").fetchone()
-        plain = list(marshal.loads(payload))
-        plain[1] = ()  # no corrections: the repeat would count twice
-        changed = {"payload": (state, marshal.dumps(tuple(plain)), mac),
-                   "state": (b"\0" * 16, payload, mac),
-                   "mac": (state, payload, bytes(16))}[edit]
         with db:
-            db.execute("UPDATE derived SET state = ?, payload = ?, mac = ? WHERE name = ?", (*changed, name))
+            db.execute("UPDATE derived SET state = ?" if edit == "state" else "UPDATE derived SET mac = ?", (bytes(16),))
     finally:
         db.close()
-    b = _briefing(config)
-    assert (b.ytd_totals.signings, b.ytd_totals.investment) == (1, 10)
+    calls = []
+    settle = Ledger.settle
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Ledger, "settle", lambda self, *a, **k: calls.append(1) or settle(self, *a, **k))
+        b = _briefing(config)
+    assert (b.ytd_totals.signings, b.ytd_totals.investment, calls) == (1, 10, [1])

@@ -138,3 +138,6 @@ class _Both:
     def add(self, c, report, path: str) -> None:
         self.ledger.weeks.add(c.week)
         self.seen.append((path, c.week))
+
+    def add_deferred(self, d, path: str) -> None:
+        self.add(d, None, path)  # its week is all this needs

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any, Iterable, NamedTuple
 
 from briefing.errors import WARNING, Problem
-from briefing.figures.figures import ZERO, Contribution, ProjectItem, SigningItem
+from briefing.figures.figures import ZERO, Contribution, Deferred, ProjectItem, SigningItem
 from briefing.figures.identity import Identities
 from briefing.report.model import FULFILLED_STAGES
 from briefing.weeks import Week
@@ -222,7 +222,7 @@ class Ledger:
 
     def __init__(self) -> None:
         self._tracks: dict[tuple[str, str], Track] = {}
-        self._pending: list[tuple[Contribution, str]] = []
+        self._pending: list[tuple[Contribution | Deferred, str]] = []
         self.weeks: set[Week] = set()
 
     def add(self, c: Contribution, report: Any = None, path: str = "") -> None:
@@ -231,13 +231,18 @@ class Ledger:
         if c.signings or c.projects:
             self._pending.append((c, path))
 
+    def add_deferred(self, d: Deferred, path: str) -> None:
+        """A contribution from the cache, decoded only when the tracks are first needed."""
+        self.weeks.add(d.week)
+        self._pending.append((d, path))
+
     @property
     def tracks(self) -> dict[tuple[str, str], Track]:
         """Every node's track (made from the contributions added so far)."""
         if self._pending:
             pending, self._pending = self._pending, []
             for c, path in pending:
-                self._track(c, path)
+                self._track(c if isinstance(c, Contribution) else c.contribution(), path)
         return self._tracks
 
     def _track(self, c: Contribution, path: str) -> None:

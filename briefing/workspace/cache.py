@@ -40,7 +40,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from briefing.figures.figures import Deferred
 
 T = TypeVar("T")
 
@@ -227,10 +230,16 @@ class ReportCache:
         ``read`` reads the file's bytes (only called when the stat check is not enough).
         """
         value, raw, _ = self.lookup(path, stat, read)
+        if value is not None:
+            try:
+                return value.contribution(), None
+            except Exception:  # a damaged entry: read the file
+                return None, read()
         return value, raw
 
-    def lookup(self, path: str, stat: os.stat_result, read) -> tuple[object | None, bytes | None, bytes | None]:
-        """As :meth:`get`, with the content hash of a file taken from the cache (else ``None``)."""
+    def lookup(self, path: str, stat: os.stat_result, read) -> tuple[Deferred | None, bytes | None, bytes | None]:
+        """As :meth:`get`, but the contribution is :class:`~briefing.figures.figures.Deferred` (only
+        its unit and week read), and with the content hash of a file taken from the cache."""
         key = str(path)
         self.seen.add(key)
         entry = self.entries.get(key)
@@ -271,9 +280,9 @@ class ReportCache:
     def put(self, path: str, stat: os.stat_result, raw: bytes, value: object, known: bytes | None = None) -> None:
         """Record what a freshly validated file gave (written by :meth:`save`); ``known``: the
         hash of ``raw`` when already made."""
-        from briefing.figures.figures import to_plain
+        from briefing.figures.figures import pack
 
-        payload = marshal.dumps(to_plain(value))  # data only: loading it cannot run code
+        payload = pack(value)  # data only: loading it cannot run code
         self._record(str(path), stat, known or digest(raw), payload)
         if len(self.pending) >= BATCH:
             self.save()
@@ -388,10 +397,10 @@ class Derived:
             pass
 
 
-def _decode(payload: bytes) -> object | None:
-    from briefing.figures.figures import from_plain
+def _decode(payload: bytes) -> "Deferred | None":
+    from briefing.figures.figures import unpack
 
     try:
-        return from_plain(marshal.loads(payload))
+        return unpack(payload)
     except Exception:  # a damaged, foreign or incompatible entry is a cache miss
         return None

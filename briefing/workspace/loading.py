@@ -79,6 +79,10 @@ class Sink(Protocol):
     def add(self, c: Contribution, report: Report | None, path: str) -> None:
         """One report's contribution; ``report`` is ``None`` when it came from the cache."""
 
+    # A sink may also have ``add_deferred(d: Deferred, path)``: a contribution from the cache
+    # handed over undecoded (:class:`~briefing.figures.figures.Deferred`), for sinks that may
+    # never need more than its unit and week.
+
 
 class Discard:
     """A sink for :func:`load_reports` that keeps nothing (for checking only)."""
@@ -164,7 +168,10 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
             loaded.reports.append(one.report)
             loaded.paths.append(path)
         elif one.report is None:
-            sink.add(one.cached, None, path)
+            if hasattr(sink, "add_deferred"):
+                sink.add_deferred(one.cached, path)
+            else:
+                sink.add(one.cached.contribution(), None, path)  # MAC-checked bytes this code wrote
         else:
             c = contribution(one.report, one.root)
             sink.add(c, one.report, path)
