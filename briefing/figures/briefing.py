@@ -233,6 +233,8 @@ class Tally:
 
     def __init__(self, week: Week | None = None, config: Config | None = None):
         self._folds: dict[Week, Fold] = {}
+        self._nodes: dict[tuple[str, str], tuple[str, str]] = {}
+        """The week folds' project keys, one of each (see :class:`Fold`)."""
         self._deferred: list[tuple[Deferred, str]] = []
         """Cached contributions not decoded yet (see :meth:`add_deferred`)."""
         self.weeks: set[Week] = set()
@@ -299,7 +301,7 @@ class Tally:
     def _fold(self, c: Contribution, path: str) -> None:
         fold = self._folds.get(c.week)
         if fold is None:
-            fold = self._folds[c.week] = Fold()
+            fold = self._folds[c.week] = Fold(self._nodes)
         fold.add(c)
         self.ledger.add(c, None, path)
 
@@ -344,7 +346,7 @@ class Tally:
                 result.merge(part)
         return result
 
-    def settled(self, config: Config) -> Settled:
+    def _settle(self, config: Config) -> Settled:
         """The ledger settled (identities, counting once), once."""
         if self._settled is None:
             self.folds  # every deferred contribution into the ledger too
@@ -361,7 +363,8 @@ class Tally:
         name = f"briefing-ledger {week}"
         view = self.derived.load(name, LedgerView.from_plain) if self.derived is not None else None
         if view is None or view.week != week:
-            view = LedgerView.of(self.settled(config), config, week)
+            view = LedgerView.of(self._settle(config), config, week)
+            self._settled, self.ledger = None, Ledger()  # all the briefing needs is in the view: memory back
             if self.derived is not None:
                 self.derived.put(name, view.to_plain())
         if self._view is not None and self._corrected:

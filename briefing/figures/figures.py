@@ -18,8 +18,8 @@ a rebuild of an unchanged workspace needs no more of most contributions.
 Memory: a year's contributions are kept item by item (the week folds and the project ledger
 share them), and the same texts come back every week (a project's name, its investor, 新建,
 区外, 开工 …).  Every text of an item is therefore interned (:func:`sys.intern`), so a year holds
-one copy of each, not one per report; amounts read back from the cache are shared the same way
-(:func:`_amount`, keyed by their exact text).
+one copy of each, not one per report; amounts are shared the same way (:func:`_amount`, keyed by
+their exact text), and so are the weeks (:func:`_week`).
 """
 
 from __future__ import annotations
@@ -170,14 +170,21 @@ def contribution(report: Report, root: Any = None) -> Contribution:
     for index, item in enumerate(report.projects):
         line, col = locate(root, ("projects", index)) if root is not None else (1, 1)
         projects.append(ProjectItem(intern(item.match_key), intern(item.kind), intern(item.origin), intern(item.stage),
-                                    _optional(item.industry), item.funds, intern(item.project),
+                                    _optional(item.industry), _amount(str(item.funds)), intern(item.project),
                                     intern(item.investor), _optional(item.code), line, col))
     projects = tuple(projects)
-    return Contribution(intern(report.unit), report.week, figures, tuple(trips), tuple(signings), projects)
+    return Contribution(intern(report.unit), _week(report.week.year, report.week.number), figures, tuple(trips),
+                        tuple(signings), projects)
 
 
 def _optional(text: str | None) -> str | None:
     return None if text is None else intern(text)
+
+
+@lru_cache(maxsize=1024)
+def _week(year: int, number: int) -> Week:
+    """A week; equal weeks give one shared (immutable) object (a year's reports name 52 weeks)."""
+    return Week(year, number)
 
 
 @lru_cache(maxsize=4096)
@@ -216,7 +223,7 @@ def from_plain(data: tuple) -> Contribution:
             counts[name] = value  # an unknown name fails in Figures() below
         else:
             raise ValueError(f"malformed figure {name!r}")
-    return Contribution(intern(unit), Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
+    return Contribution(intern(unit), _week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
                         tuple([_signing(*s) for s in signings]), tuple([_project(*p) for p in projects]))
 
 
@@ -251,7 +258,7 @@ def unpack(payload: bytes) -> Deferred:
     unit, year, number, rest = marshal.loads(payload)
     if type(unit) is not str or type(rest) is not bytes:
         raise ValueError("malformed contribution")
-    return Deferred(intern(unit), Week(year, number), rest)
+    return Deferred(intern(unit), _week(year, number), rest)
 
 
 def _signing(industry, investment, key, project, name, investor, code, increase, date, line, col) -> SigningItem:

@@ -94,7 +94,7 @@ class Track:
         return min([e.week for e in self.signings] + [r.week for r in self.reports])
 
 
-@dataclass
+@dataclass(slots=True)
 class History:
     """One project over time (an identity: one or more nodes)."""
 
@@ -216,20 +216,19 @@ def weeks_between(earlier: Week, later: Week) -> int:
 class Ledger:
     """Collects the items of contributions (a :class:`~briefing.workspace.loading.Sink`).
 
-    Adding only keeps the contribution (and its file): the tracks are made when first asked
-    for, so a build whose ledger figures come from the cache (:meth:`briefing.figures.briefing.Tally.view`)
-    never makes them."""
+    A contribution from the cache is only kept (:meth:`add_deferred`): its tracks are made when
+    first asked for, so a build whose ledger figures come from the cache
+    (:meth:`briefing.figures.briefing.Tally.view`) never decodes it."""
 
     def __init__(self) -> None:
         self._tracks: dict[tuple[str, str], Track] = {}
-        self._pending: list[tuple[Contribution | Deferred, str]] = []
+        self._pending: list[tuple[Deferred, str]] = []
         self.weeks: set[Week] = set()
 
     def add(self, c: Contribution, report: Any = None, path: str = "") -> None:
         """One report's contribution, from the file ``path``."""
         self.weeks.add(c.week)
-        if c.signings or c.projects:
-            self._pending.append((c, path))
+        self._track(c, path)
 
     def add_deferred(self, d: Deferred, path: str) -> None:
         """A contribution from the cache, decoded only when the tracks are first needed."""
@@ -241,8 +240,8 @@ class Ledger:
         """Every node's track (made from the contributions added so far)."""
         if self._pending:
             pending, self._pending = self._pending, []
-            for c, path in pending:
-                self._track(c if isinstance(c, Contribution) else c.contribution(), path)
+            for d, path in pending:
+                self._track(d.contribution(), path)
         return self._tracks
 
     def _track(self, c: Contribution, path: str) -> None:

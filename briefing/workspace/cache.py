@@ -241,8 +241,9 @@ class ReportCache:
         """As :meth:`get`, but the contribution is :class:`~briefing.figures.figures.Deferred` (only
         its unit and week read), and with the content hash of a file taken from the cache."""
         key = str(path)
-        self.seen.add(key)
         entry = self.entries.get(key)
+        if entry is not None:
+            self.seen.add(key)  # only entries can be forgotten (save): a first build keeps no set of every path
         if entry is not None and not self._authentic(key, entry):
             entry = None  # edited or planted: a miss
         if entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns \
