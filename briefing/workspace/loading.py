@@ -6,7 +6,10 @@ mistakes in one run) and flags two files for the same unit and week.  With a sin
 :class:`~briefing.figures.briefing.Tally`, ``briefing status``'s census, :class:`Discard`), each
 valid report is reduced to its contribution and handed over, not kept, so a province's year of
 reports need not be in memory at once; files unchanged since the cache saw them arrive as
-contributions only (see :mod:`briefing.workspace.cache`).
+contributions only (see :mod:`briefing.workspace.cache`), undecoded to a sink that can wait
+(``add_deferred``).  With a cache, the loader also hashes what went into the sink (each file's
+path and content hash): results computed from exactly those contributions are cached under it
+(:attr:`Loaded.derived`).
 """
 
 from __future__ import annotations
