@@ -110,6 +110,7 @@ def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) 
             f"这些周的报告不再单独统计，不能生成这一周的简报。请生成第{through.through + 1}周及以后的简报", exit_code=2)
     tally = Tally(week, ws.config)
     loaded = load_entries(ws, sink=tally, use_cache=use_cache)
+    tally.derived = loaded.derived  # the ledger's figures are cached for exactly these contributions
     blocking, elsewhere = _errors_by_relevance(loaded, ws, week)
     refuse_errors(Loaded(problems=blocking, unread=loaded.unread))
     relevant = _relevant_paths(loaded, ws, week, narrow=True)
@@ -120,7 +121,7 @@ def gather(ws: Workspace, week: str | Week | None, use_cache: bool, note: Note) 
     for path, covered in tally.covered:
         note(f"{path}: 注意: {covered.text}在期初数（截至第{tally.openings[covered.year].number}周）之内，"
              "这份报告没有计入，以期初数为准")
-    for problem in tally.problems(ws.config):  # repeats, stages moving back, probable duplicates
+    for problem in tally.problems(ws.config, week):  # repeats, stages moving back, probable duplicates
         note(str(problem))
     if elsewhere:
         note("以下文件有错误，但不是本期简报用到的周次，本次没有读入，请另行修改：")

@@ -1,8 +1,9 @@
 """``briefing ledger``, ``briefing project`` and ``briefing trips`` as library calls.
 
 The ledger is computed from the same cached contributions as the briefing (a
-:class:`~briefing.figures.ledger.Ledger` is the loading sink; no report is read in full), so a
-warm ``ledger`` costs about what a warm ``build`` does.  The trips form needs the trips'
+:class:`~briefing.figures.ledger.Ledger` is the loading sink; no report is read in full), and a
+year's table and the ledger's warnings are cached for exactly those contributions (as the
+briefing's ledger figures are), so a warm ``ledger`` of an unchanged workspace settles nothing.  The trips form needs the trips'
 details, which contributions do not carry: the reports of its weeks are read in full.
 """
 
@@ -16,6 +17,7 @@ from briefing.figures.duplicates import ledger_problems
 from briefing.figures.identity import project_key
 from briefing.figures.ledger import History, Ledger, Settled
 from briefing.figures.ledger_table import LedgerTable, history_lines, ledger_table
+from briefing.figures.ledger_view import plain_problems, read_problems
 from briefing.figures.trips import TripRow, trip_rows
 from briefing.report.hints import choice_hint
 from briefing.weeks import Week
@@ -44,15 +46,40 @@ def settled_ledger(ws: Workspace, use_cache: bool = True, note: Note = _ignore) 
 
 
 def year_ledger(ws: Workspace, year: int | None = None, use_cache: bool = True, note: Note = _ignore) -> LedgerTable:
-    """The ledger of ``year`` (default: the year of the latest report)."""
-    ledger, settled = settled_ledger(ws, use_cache, note)
+    """The ledger of ``year`` (default: the year of the latest report); every warning to ``note``
+    (stops, exit 1, on any report error)."""
+    ledger = Ledger()
+    loaded = load_entries(ws, sink=ledger, use_cache=use_cache)
+    refuse_errors(loaded)
+    derived = loaded.derived
+    settled: Settled | None = None
+
+    def settle() -> Settled:
+        nonlocal settled
+        if settled is None:
+            settled = ledger.settle(ws.config.same_project, ws.config.unit_names)
+        return settled
+
+    problems = derived.load("ledger-problems", read_problems) if derived is not None else None
+    if problems is None:
+        problems = ledger_problems(settle(), ws.config)
+        if derived is not None:
+            derived.put("ledger-problems", plain_problems(problems))
+    for problem in [*loaded.problems, *problems]:
+        note(str(problem))
     if not ledger.weeks:
         raise BriefingError("报告文件夹里还没有任何报告，无法生成项目台账")
     year = year or max(ledger.weeks).year
     if not any(week.year == year for week in ledger.weeks):
         years = "、".join(str(y) for y in sorted({w.year for w in ledger.weeks}))
         raise BriefingError(f"没有 {year} 年的报告（有报告的年份：{years}）", exit_code=2)
-    return ledger_table(settled, ws.config, year, ledger.weeks)
+    name = f"ledger-table {year}"
+    table = derived.load(name, LedgerTable.from_plain) if derived is not None else None
+    if table is None or table.year != year:
+        table = ledger_table(settle(), ws.config, year, ledger.weeks)
+        if derived is not None:
+            derived.put(name, table.to_plain())
+    return table
 
 
 def find_projects(settled: Settled, name: str) -> list[History]:
@@ -111,3 +138,6 @@ class _Both:
     def add(self, c, report, path: str) -> None:
         self.ledger.weeks.add(c.week)
         self.seen.append((path, c.week))
+
+    def add_deferred(self, d, path: str) -> None:
+        self.add(d, None, path)  # its week is all this needs

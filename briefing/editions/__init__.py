@@ -5,5 +5,6 @@
 - :mod:`~briefing.editions.markdown`, :mod:`~briefing.editions.word`, :mod:`~briefing.editions.excel`,
   :mod:`~briefing.editions.pdf` (with :mod:`~briefing.editions.pdffonts`): one module per format
 - :mod:`~briefing.editions.charts`: the charts of the year to date (SVG for the web page, PNG for Word and PDF)
-- :mod:`~briefing.editions.ledger_xlsx`: the project ledger (xlsx, md) and the 外出招商情况上报表 workbooks
+- :mod:`~briefing.editions.ledger_xlsx`: the project ledger (xlsx, md) and the 外出招商情况上报表 workbooks,
+  written by :mod:`~briefing.editions.sheet` (one plain sheet as SpreadsheetML text)
 """

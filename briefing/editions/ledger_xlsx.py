@@ -2,18 +2,18 @@
 
 Both workbooks are one sheet: the title in A1, a header row, one row per project (or trip),
 amounts as exact decimal numbers with a two-decimal format (Excel's own sums match), text from
-reports kept as text (never a formula).  The ledger's Markdown edition carries the same columns
+reports kept as text (never a formula); written by :func:`briefing.editions.sheet.workbook`.  The ledger's Markdown edition carries the same columns
 except the week-by-week funds, which go into one cell (a 52-column Markdown table is unreadable).
 """
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any, Sequence
 
 from briefing import fmt
 from briefing.editions.jinja import literal, oneline
+from briefing.editions.sheet import workbook
 from briefing.figures.ledger_table import LedgerTable
 from briefing.figures.trips import TripRow
 
@@ -75,51 +75,3 @@ def trips_xlsx(rows: Sequence[TripRow], title: str) -> bytes:
     cells = [[r.unit, r.number, r.leader, r.title, r.start, r.end, r.days, r.destinations, r.companies, r.negotiated,
               r.summary] for r in rows]
     return workbook(title, list(TRIP_HEADERS), cells)
-
-
-def workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
-    """One sheet: ``title`` in A1, the header row, the rows (money two decimals, text as text).
-
-    Written in openpyxl's write-only mode: a year's ledger has tens of thousands of cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Sheet1")
-    for index, header in enumerate(headers, 1):
-        widest = max([fmt.width(header)] + [fmt.width(str(r[index - 1])) for r in rows if r[index - 1] is not None])
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(40, widest + 2))
-    sheet.freeze_panes = "A3"
-    heading = WriteOnlyCell(sheet, title)
-    heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
-    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
-    head = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, header)
-        cell.font, cell.alignment = bold, centred
-        head.append(cell)
-    sheet.append(head)
-    for values in rows:
-        sheet.append([_cell_of(sheet, value, WriteOnlyCell) for value in values])
-    book.properties.title = title
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell_of(sheet, value: Any, WriteOnlyCell) -> Any:
-    """Money with two decimals shown; text from reports stays text even when it starts with "=".
-
-    ``WriteOnlyCell`` is passed in: an import statement here would run for every cell."""
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "0.00"
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    return value

@@ -7,6 +7,8 @@
 - :mod:`~briefing.figures.regions`: destination → province
 - :mod:`~briefing.figures.opening`: the config's opening balances as a fold; :mod:`~briefing.figures.checks`: suspicious figures
 - :mod:`~briefing.figures.identity`, :mod:`~briefing.figures.ledger`, :mod:`~briefing.figures.duplicates`,
-  :mod:`~briefing.figures.ledger_table`: the project ledger (one identity per project, counted once, duplicates)
+  :mod:`~briefing.figures.ledger_table`: the project ledger (one identity per project, counted once, duplicates);
+  :mod:`~briefing.figures.ledger_view`: what a week's briefing takes from it, cacheable
+- :mod:`~briefing.figures.week_figures`: the year's sums a week's briefing prints, cacheable
 - :mod:`~briefing.figures.trips`: the 外出招商情况上报表 rows
 """

@@ -10,7 +10,9 @@ the evaluative prose is written from.  Editions only decide how to print it.
 
 Every report also goes into the project ledger (:mod:`briefing.figures.ledger`); settled once,
 it corrects the week folds (a signing counts once, in the week first reported) and gives the
-movements, 新开工/新投产, 履约率 and the 督办 alerts, all by project identity.
+movements, 新开工/新投产, 履约率 and the 督办 alerts, all by project identity.  What the briefing
+takes from it is a :class:`~briefing.figures.ledger_view.LedgerView`, taken from the workspace
+cache when the contributions are exactly those it was computed from (:meth:`Tally.view`).
 
 The briefing for week W only uses reports up to W: rebuilding an old week gives the same text.
 A year with an opening balance (config ``opening``, :mod:`briefing.figures.opening`) starts
@@ -30,10 +32,11 @@ from decimal import Decimal
 from briefing.errors import Problem
 from briefing.figures import assessment as judge
 from briefing.figures.assessment import Assessment
-from briefing.figures.duplicates import ledger_problems
-from briefing.figures.figures import ZERO, Contribution, Figures
-from briefing.figures.fold import Fold, Fulfilment, IndustryRow, KeySigning, ProvinceRow
-from briefing.figures.ledger import COUNT, RANK, REPEAT, Alert, Ledger, Settled
+from briefing.figures.figures import ZERO, Contribution, Deferred, Figures
+from briefing.figures.fold import Fold, Fulfilment, IndustryRow, ProvinceRow
+from briefing.figures.ledger import COUNT, RANK, REPEAT, Ledger, Settled
+from briefing.figures.ledger_view import Flag, LedgerView
+from briefing.figures.week_figures import WeekFigures
 from briefing.report.config import Config
 from briefing.report.model import FULFILLED_STAGES, Report, Signing, Trip
 from briefing.weeks import Week
@@ -137,9 +140,9 @@ class Briefing:
     """A correction of a published issue (1 for the first): the 期号 stays, （更正） is added."""
     stage_counts: dict[str, int] = field(default_factory=dict)
     """新开工 / 新投产 this week: projects first reported at 开工 / 投产 (from the ledger)."""
-    ledger_alerts: list[Alert] = field(default_factory=list)
+    ledger_alerts: list[Flag] = field(default_factory=list)
     """督办 flags as of this week (:meth:`briefing.figures.ledger.Settled.alerts`)."""
-    overdue: list[Alert] = field(default_factory=list)
+    overdue: list[Flag] = field(default_factory=list)
     """The key projects signed more than ``ledger.overdue_weeks`` ago and not started."""
     comparison: str | None = None
     """Where 同比 comes from: ``"reports"`` (last year's reports), ``"baseline"`` (the config's
@@ -186,14 +189,14 @@ def rank_completion(rows: list[UnitRow]) -> None:
         row.rank = 1 + sum(1 for other in ranked if other.completion > row.completion)
 
 
-def movements(week_reports: list[Report], ledger: Settled) -> list[Movement]:
+def movements(week_reports: list[Report], ledger: LedgerView) -> list[Movement]:
     """Projects of this week whose stage moved forward from their latest earlier report (the
     project as the ledger identifies it), or that appear for the first time already started.
     A move back is not a movement (the ledger warns about it)."""
     moved = []
     for report in week_reports:
         for item in report.projects:
-            stage = ledger.stage_before(report.unit, item.match_key, report.week)
+            stage = ledger.stage_before(report.unit, item.match_key)
             if (stage is None and item.stage in FULFILLED_STAGES) or (stage is not None and RANK[item.stage] > RANK[stage]):
                 moved.append(Movement(report.unit, item.project, item.investor, stage, item.stage, item.funds))
     return moved
@@ -224,7 +227,13 @@ class Tally:
     """
 
     def __init__(self, week: Week | None = None, config: Config | None = None):
-        self.folds: dict[Week, Fold] = {}
+        self._folds: dict[Week, Fold] = {}
+        self._nodes: dict[tuple[str, str], tuple[str, str]] = {}
+        """The week folds' project keys, one of each (see :class:`Fold`)."""
+        self._deferred: list[tuple[Deferred, str]] = []
+        """Cached contributions not decoded yet (see :meth:`add_deferred`)."""
+        self.weeks: set[Week] = set()
+        """Every week with a report (or an opening balance)."""
         self.keep = week
         self.kept: list[Report | str] = []
         self.kept_week: Week | None = None
@@ -240,9 +249,15 @@ class Tally:
             for year, opening in config.opening.items():
                 through = Week(year, opening.through)
                 self.openings[year] = through
-                self.folds[through] = opening_fold(config, year)
+                self._folds[through] = opening_fold(config, year)
+                self.weeks.add(through)
         self.ledger = Ledger()
         self._settled: Settled | None = None
+        self._view: LedgerView | None = None
+        self._corrected = False
+        self.derived = None
+        """Where results derived from exactly the contributions added are cached
+        (:class:`briefing.workspace.cache.Derived`, set by whoever loaded them; ``None``: nowhere)."""
         if config is not None and config.opening:
             from briefing.figures.opening import opening_contributions
 
@@ -253,23 +268,54 @@ class Tally:
     def add(self, c: Contribution, report: Report | None, path: str) -> None:
         """Fold in one report's contribution; ``report`` is the report itself, or ``None`` when
         it came from the cache (then ``path``, its file, is kept to read it again if needed)."""
-        week = c.week
+        if self._keep(c.week, report, path):
+            self._fold(c, path)
+
+    def add_deferred(self, d: Deferred, path: str) -> None:
+        """A contribution from the cache, not decoded: only its unit and week are read now.  It is
+        decoded and folded in when the folds or the ledger are first needed, which a rebuild of
+        an unchanged workspace never does (:meth:`figures`, :meth:`view`)."""
+        if self._keep(d.week, None, path):
+            self._deferred.append((d, path))
+
+    def _keep(self, week: Week, report: Report | None, path: str) -> bool:
+        """Record a file of ``week`` (and its report, for the kept week); whether it counts."""
         through = self.openings.get(week.year)
         if through is not None and week <= through:
             self.covered.append((path, week))
-            return
+            return False
         self.paths[path] = week
-        fold = self.folds.get(week)
+        self.weeks.add(week)
+        if self.keep is None or week == self.keep:
+            if self.kept_week is None or week > self.kept_week:
+                self.kept, self.kept_week = [], week
+            if week == self.kept_week:
+                self.kept.append(report if report is not None else path)
+        return True
+
+    def _fold(self, c: Contribution, path: str) -> None:
+        fold = self._folds.get(c.week)
         if fold is None:
-            fold = self.folds[week] = Fold()
+            fold = self._folds[c.week] = Fold(self._nodes)
         fold.add(c)
-        self.ledger.add(c, report, path)
-        if self.keep is not None and week != self.keep:
-            return
-        if self.kept_week is None or week > self.kept_week:
-            self.kept, self.kept_week = [], week
-        if week == self.kept_week:
-            self.kept.append(report if report is not None else path)
+        self.ledger.add(c, None, path)
+
+    @property
+    def folds(self) -> dict[Week, Fold]:
+        """One fold per week: every contribution folded in (deferred ones decoded now), and once
+        the ledger view is known, corrected by it."""
+        if self._deferred:
+            deferred, self._deferred = self._deferred, []
+            for d, path in deferred:
+                self._fold(d.contribution(), path)
+        if self._view is not None and not self._corrected:
+            self._corrected = True
+            for fixed_week, fixes in self._view.corrections.items():
+                self._folds[fixed_week].correct(fixes)
+            if self._view.merged:
+                for fold in self._folds.values():
+                    fold.rekey(self._view.merged)
+        return self._folds
 
     def missing(self) -> list[str]:
         """Paths of the kept week's files that arrived only as contributions."""
@@ -281,11 +327,11 @@ class Tally:
 
     def latest_week(self) -> Week | None:
         """The latest ISO week any report is for."""
-        return max(self.folds) if self.folds else None
+        return max(self.weeks) if self.weeks else None
 
     def has_week(self, week: Week) -> bool:
         """Whether any report is for ``week``."""
-        return week in self.folds
+        return week in self.weeks
 
     def combined(self, year: int, first: int, last: int) -> Fold:
         """One fold of the weeks ``first..last`` of ISO ``year``."""
@@ -295,23 +341,35 @@ class Tally:
                 result.merge(part)
         return result
 
-    def settle(self, config: Config) -> Settled:
-        """The ledger settled (identities, counting once); the week folds corrected by it: a
-        repeated signing or 增资 is not counted as a signing, and nodes found to be one project
-        are one rollup (once, on the first call)."""
+    def _settle(self, config: Config) -> Settled:
+        """The ledger settled (identities, counting once), once."""
         if self._settled is None:
-            self._settled = settled = self.ledger.settle(config.same_project, config.unit_names)
-            merged = settled.merged_nodes()
-            for week, fixes in settled.corrections().items():
-                self.folds[week].correct(fixes)
-            if merged:
-                for fold in self.folds.values():
-                    fold.rekey(merged)
+            self.folds  # every deferred contribution into the ledger too
+            self._settled = self.ledger.settle(config.same_project, config.unit_names)
         return self._settled
 
-    def problems(self, config: Config) -> list[Problem]:
+    def view(self, config: Config, week: Week) -> LedgerView:
+        """What the briefing of ``week`` takes from the ledger: from :attr:`derived` when it was
+        computed from these very contributions (and this config and code), else settled here and
+        stored there.  The week folds are corrected by it (a repeated signing or 增资 is not
+        counted as a signing, nodes found to be one project are one rollup) when next used."""
+        if self._view is not None and self._view.week == week:
+            return self._view
+        name = f"briefing-ledger {week}"
+        view = self.derived.load(name, LedgerView.from_plain) if self.derived is not None else None
+        if view is None or view.week != week:
+            view = LedgerView.of(self._settle(config), config, week)
+            self._settled, self.ledger = None, Ledger()  # all the briefing needs is in the view: memory back
+            if self.derived is not None:
+                self.derived.put(name, view.to_plain())
+        if self._view is not None and self._corrected:
+            raise ValueError("the folds were corrected for another week's view")  # never: one week per tally
+        self._view = view
+        return view
+
+    def problems(self, config: Config, week: Week) -> list[Problem]:
         """The ledger's warnings: repeated signings, stages moving back, probable duplicates."""
-        return ledger_problems(self.settle(config), config)
+        return self.view(config, week).problems
 
     def briefing(self, config: Config, week: Week, issue: int | None, date: dt.date) -> Briefing:
         """Compute every figure of the briefing for ``week``."""
@@ -320,19 +378,16 @@ class Tally:
             raise ValueError(f"the reports of {week} were not kept")
         if self.missing():
             raise ValueError("the kept week's reports were not supplied")
-        ledger = self.settle(config)
+        ledger = self.view(config, week)
+        sums = self.figures(config, week)
         units = config.unit_names
         order = {unit: index for index, unit in enumerate(units)}
         this_week = sorted(self.kept, key=lambda r: order.get(r.unit, len(order)))
-        week_fold = self.folds.get(week, Fold())
-        ytd = self.combined(year, 1, week_no - 1)
         moved = movements(this_week, ledger)
-        ytd.merge(week_fold)
-        verdicts = ledger.verdicts(week)
-        key_signings = ledger.key_signings(year, week)
-        alerts = ledger.alerts(week, config.ledger.overdue_weeks, config.ledger.stale_weeks)
+        verdicts = ledger.verdicts
+        alerts = ledger.alerts
 
-        week_by_unit, ytd_by_unit = week_fold.by_unit(units), ytd.by_unit(units)
+        week_by_unit, ytd_by_unit = sums.week_by_unit, sums.ytd_by_unit
         targets = config.targets.get(year, {})
         rows = []
         for unit in units:
@@ -342,8 +397,8 @@ class Tally:
             rows.append(row)
         rank_completion(rows)
 
-        ytd_totals = ytd.totals()
-        comparison, previous = self._last_year(config, week)
+        ytd_totals = sums.ytd_totals
+        comparison, previous = sums.comparison, sums.previous
         growths = {name: growth(getattr(ytd_totals, name), value) for name, value in previous.items()}
         week_signings = [(r.unit, s) for r in this_week for index, s in enumerate(r.signings)
                          if verdicts.get((r.unit, index), COUNT) != REPEAT]
@@ -351,16 +406,16 @@ class Tally:
         b = Briefing(
             config=config, week=week, year=year, week_no=week_no, issue=issue, date=date,
             week_start=week.first_day, week_end=week.last_day,
-            week_totals=week_fold.totals(), ytd_totals=ytd_totals, units=rows,
-            industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
+            week_totals=sums.week_totals, ytd_totals=ytd_totals, units=rows,
+            industries=sums.industries, provinces=sums.provinces,
             sections=[s for s in sections if s.has_content],
             quiet_units=[s.unit for s in sections if not s.has_content],  # named once: no section of its own
             missing_units=[unit for unit in units if unit not in {r.unit for r in this_week}],
             week_signings=week_signings,
             key_signings_week=[(unit, s) for unit, s in week_signings if s.key and not s.increase],
             movements=moved,
-            fulfilment=Fulfilment([KeySigning(e.unit, h.name, e.week, done) for h, e, done in key_signings]),
-            stage_counts=ledger.stage_counts(week),
+            fulfilment=Fulfilment(list(ledger.key_signings)),
+            stage_counts=dict(ledger.stage_counts),
             ledger_alerts=alerts,
             overdue=[a for a in alerts if a.kind == "overdue"],
             growth=growths,
@@ -369,23 +424,50 @@ class Tally:
             time_progress=time_progress(week),
             plans=merge_plans(this_week),
             problems=merge_plans(this_week, "problems"),
-            count_growth=self._count_growth(week, ytd_totals, comparison),
+            count_growth=sums.count_growth,
             headline=config.headline, editor_note=config.editor_note,
             has_targets=bool(targets),
             target_total=sum(targets.values(), ZERO) if targets else None,
             target_completion=(sum((r.ytd.funds for r in rows if r.target is not None), ZERO)
                                / sum(targets.values(), ZERO)) if any(targets.values()) else None,
-            week_funds={other: part.totals().funds for other, part in sorted(self.folds.items())
-                        if year - 1 <= other.year and other <= week},
+            week_funds=sums.week_funds,
         )
-        b.assessment = self._assess(b, week_fold)
+        b.assessment = self._assess(b, sums)
         return b
 
-    def _assess(self, b: Briefing, week_fold: Fold) -> Assessment:
+    def figures(self, config: Config, week: Week) -> WeekFigures:
+        """The year's sums for the briefing of ``week`` (see :mod:`briefing.figures.week_figures`):
+        from :attr:`derived` when computed from these very contributions, else from the folds
+        (corrected by the ledger) and stored there."""
+        name = f"briefing-figures {week}"
+        sums = self.derived.load(name, WeekFigures.from_plain) if self.derived is not None else None
+        if sums is not None and sums.week == week:
+            return sums
+        self.view(config, week)  # the folds are corrected by the ledger before they are summed
+        folds, units, year = self.folds, config.unit_names, week.year
+        week_fold = folds.get(week, Fold())
+        ytd = self.combined(year, 1, week.number - 1)
+        ytd.merge(week_fold)
+        ytd_totals = ytd.totals()
+        comparison, previous = self._last_year(config, week)
+        before = folds.get(week.previous())
+        sums = WeekFigures(
+            week=week, week_totals=week_fold.totals(), ytd_totals=ytd_totals,
+            week_by_unit=week_fold.by_unit(units), ytd_by_unit=ytd.by_unit(units),
+            industries=ytd.by_industry(config.industries), provinces=ytd.by_province(),
+            comparison=comparison, previous=previous,
+            count_growth=self._count_growth(week, ytd_totals, comparison),
+            week_funds={other: part.totals().funds for other, part in sorted(folds.items())
+                        if year - 1 <= other.year and other <= week},
+            before=before.totals() if before is not None else None,
+            comparable=before is not None and before.units.keys() == week_fold.units.keys())
+        if self.derived is not None:
+            self.derived.put(name, sums.to_plain())
+        return sums
+
+    def _assess(self, b: Briefing, sums: WeekFigures) -> Assessment:
         """The figures of the evaluative prose (see :mod:`briefing.figures.assessment`)."""
-        config, week = b.config, b.week
-        before = self.folds.get(week.previous())
-        comparable = before is not None and before.units.keys() == week_fold.units.keys()
+        config = b.config
         teams = config.team_units
         started, produced = judge.stage_counts(b.movements)
         key_projects = {(item.unit, item.project) for item in b.fulfilment.items}
@@ -394,7 +476,7 @@ class Tally:
             counties=judge.group(b.units, [unit for unit in config.unit_names if unit not in teams]),
             teams=judge.group(b.units, teams),
             external_share=judge.ratio(b.ytd_totals.external_funds, b.ytd_totals.funds),
-            week_on_week=judge.week_on_week(b.week_totals, before.totals() if before else None, comparable),
+            week_on_week=judge.week_on_week(b.week_totals, sums.before, sums.comparable),
             started=started, produced=produced,
             named_movements=judge.named_movements(b.movements, key_projects, config.key_projects),
             movement_funds=sum((m.funds for m in b.movements), ZERO),

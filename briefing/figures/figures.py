@@ -11,17 +11,20 @@ A report is reduced to its :class:`Contribution` as soon as it is validated: its
 the few facts per item that need more than a sum (the province of a trip, the industry of a
 signing, the stage of a project) and what the project ledger needs to tell projects apart and
 point at them (name, investor, code, 增资, the item's line and column).  Contributions are plain
-enough to cache (:func:`to_plain`; the cache's ``FORMAT`` versions the layout).
+enough to cache (:func:`to_plain`; the cache's ``FORMAT`` versions the layout).  A cached one is
+packed (:func:`pack`) so that its unit and week read back without the rest (:class:`Deferred`):
+a rebuild of an unchanged workspace needs no more of most contributions.
 
 Memory: a year's contributions are kept item by item (the week folds and the project ledger
 share them), and the same texts come back every week (a project's name, its investor, 新建,
 区外, 开工 …).  Every text of an item is therefore interned (:func:`sys.intern`), so a year holds
-one copy of each, not one per report; amounts read back from the cache are shared the same way
-(:func:`_amount`, keyed by their exact text).
+one copy of each, not one per report; amounts are shared the same way (:func:`_amount`, keyed by
+their exact text), and so are the weeks (:func:`_week`).
 """
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import lru_cache
@@ -29,6 +32,7 @@ from operator import add, attrgetter
 from sys import intern
 from typing import Any, NamedTuple
 
+from briefing.errors import BriefingError
 from briefing.figures.regions import province_of
 from briefing.report.load import locate
 from briefing.report.model import Report, Trip
@@ -166,14 +170,21 @@ def contribution(report: Report, root: Any = None) -> Contribution:
     for index, item in enumerate(report.projects):
         line, col = locate(root, ("projects", index)) if root is not None else (1, 1)
         projects.append(ProjectItem(intern(item.match_key), intern(item.kind), intern(item.origin), intern(item.stage),
-                                    _optional(item.industry), item.funds, intern(item.project),
+                                    _optional(item.industry), _amount(str(item.funds)), intern(item.project),
                                     intern(item.investor), _optional(item.code), line, col))
     projects = tuple(projects)
-    return Contribution(intern(report.unit), report.week, figures, tuple(trips), tuple(signings), projects)
+    return Contribution(intern(report.unit), _week(report.week.year, report.week.number), figures, tuple(trips),
+                        tuple(signings), projects)
 
 
 def _optional(text: str | None) -> str | None:
     return None if text is None else intern(text)
+
+
+@lru_cache(maxsize=1024)
+def _week(year: int, number: int) -> Week:
+    """A week; equal weeks give one shared (immutable) object (a year's reports name 52 weeks)."""
+    return Week(year, number)
 
 
 @lru_cache(maxsize=4096)
@@ -212,8 +223,42 @@ def from_plain(data: tuple) -> Contribution:
             counts[name] = value  # an unknown name fails in Figures() below
         else:
             raise ValueError(f"malformed figure {name!r}")
-    return Contribution(intern(unit), Week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
+    return Contribution(intern(unit), _week(year, number), Figures(**counts), tuple([TripItem(*t) for t in trips]),
                         tuple([_signing(*s) for s in signings]), tuple([_project(*p) for p in projects]))
+
+
+def pack(c: Contribution) -> bytes:
+    """A contribution as cache bytes: its unit and week, then the rest as marshal bytes of its own."""
+    return marshal.dumps((c.unit, c.week.year, c.week.number, marshal.dumps(to_plain(c))))
+
+
+class Deferred(NamedTuple):
+    """A packed contribution whose unit and week were read, the rest not yet (see :func:`pack`)."""
+
+    unit: str
+    week: Week
+    rest: bytes
+
+    def contribution(self) -> Contribution:
+        """The whole contribution.  The cache hands out only bytes it wrote itself (MAC-checked,
+        same code and config), so a malformed one means a damaged cache: the clerk is told to
+        remove it (a wrong figure is never the way out)."""
+        try:
+            c = from_plain(marshal.loads(self.rest))
+        except Exception:
+            c = None
+        if c is None or c.unit != self.unit or c.week != self.week:
+            raise BriefingError("缓存文件 .briefing/cache.sqlite 已损坏，无法读取。请删除这个文件后重新运行"
+                                "（报告不会丢失，只是这一次要重新读取全部报告）")
+        return c
+
+
+def unpack(payload: bytes) -> Deferred:
+    """The inverse of :func:`pack`, deferred; raises on anything malformed."""
+    unit, year, number, rest = marshal.loads(payload)
+    if type(unit) is not str or type(rest) is not bytes:
+        raise ValueError("malformed contribution")
+    return Deferred(intern(unit), _week(year, number), rest)
 
 
 def _signing(industry, investment, key, project, name, investor, code, increase, date, line, col) -> SigningItem:

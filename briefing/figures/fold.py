@@ -104,10 +104,13 @@ class Fulfilment:
 class Fold:
     """Counts and project rollups of a set of reports, added one at a time in any order."""
 
-    def __init__(self) -> None:
+    def __init__(self, nodes: dict[tuple[str, str], tuple[str, str]] | None = None) -> None:
+        """``nodes``: a table of ``(unit, project)`` keys shared by folds (the weeks of a year name
+        the same projects: one key each, not one per week and project)."""
         self.reports = 0
         self.units: dict[str, Figures] = {}            # per unit: its reports' own figures, summed
         self.projects: dict[tuple[str, str], ProjectRollup] = {}
+        self.nodes = nodes
         self.industries: dict[str, IndustryRow] = {}   # signings only
         self.provinces: dict[str, ProvinceRow] = {}
 
@@ -146,6 +149,8 @@ class Fold:
         key = (new.unit, new.key)
         old = self.projects.get(key)
         if old is None:
+            if self.nodes is not None:
+                key = self.nodes.setdefault(key, key)
             self.projects[key] = new if owned else new.copy()
             return
         old.funds += new.funds

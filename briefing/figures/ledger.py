@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any, Iterable, NamedTuple
 
 from briefing.errors import WARNING, Problem
-from briefing.figures.figures import ZERO, Contribution, ProjectItem, SigningItem
+from briefing.figures.figures import ZERO, Contribution, Deferred, ProjectItem, SigningItem
 from briefing.figures.identity import Identities
 from briefing.report.model import FULFILLED_STAGES
 from briefing.weeks import Week
@@ -94,7 +94,7 @@ class Track:
         return min([e.week for e in self.signings] + [r.week for r in self.reports])
 
 
-@dataclass
+@dataclass(slots=True)
 class History:
     """One project over time (an identity: one or more nodes)."""
 
@@ -214,17 +214,39 @@ def weeks_between(earlier: Week, later: Week) -> int:
 
 
 class Ledger:
-    """Collects the items of contributions (a :class:`~briefing.workspace.loading.Sink`)."""
+    """Collects the items of contributions (a :class:`~briefing.workspace.loading.Sink`).
+
+    A contribution from the cache is only kept (:meth:`add_deferred`): its tracks are made when
+    first asked for, so a build whose ledger figures come from the cache
+    (:meth:`briefing.figures.briefing.Tally.view`) never decodes it."""
 
     def __init__(self) -> None:
-        self.tracks: dict[tuple[str, str], Track] = {}
+        self._tracks: dict[tuple[str, str], Track] = {}
+        self._pending: list[tuple[Deferred, str]] = []
         self.weeks: set[Week] = set()
 
     def add(self, c: Contribution, report: Any = None, path: str = "") -> None:
         """One report's contribution, from the file ``path``."""
+        self.weeks.add(c.week)
+        self._track(c, path)
+
+    def add_deferred(self, d: Deferred, path: str) -> None:
+        """A contribution from the cache, decoded only when the tracks are first needed."""
+        self.weeks.add(d.week)
+        self._pending.append((d, path))
+
+    @property
+    def tracks(self) -> dict[tuple[str, str], Track]:
+        """Every node's track (made from the contributions added so far)."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            for d, path in pending:
+                self._track(d.contribution(), path)
+        return self._tracks
+
+    def _track(self, c: Contribution, path: str) -> None:
         unit, week = c.unit, c.week
-        self.weeks.add(week)
-        tracks = self.tracks
+        tracks = self._tracks
         for index, item in enumerate(c.signings):
             track = tracks.get((unit, item.project))
             if track is None:
@@ -243,11 +265,12 @@ class Ledger:
         identities = Identities(same_project, units)
         groups: dict[tuple, list[Track]] = {}
         nodes = {}
-        for node_key, track in self.tracks.items():
+        tracks = self.tracks
+        for node_key, track in tracks.items():
             codes = {e.item.code for e in track.signings} | {r.item.code for r in track.reports}
             nodes[node_key] = identities.register(track.unit, track.key, codes)
         for node_key, node in nodes.items():
-            groups.setdefault(identities.find(node), []).append(self.tracks[node_key])
+            groups.setdefault(identities.find(node), []).append(tracks[node_key])
         histories = []
         for tracks in groups.values():
             tracks.sort(key=lambda t: (t.first_week(), order.get(t.unit, len(order)), t.key))

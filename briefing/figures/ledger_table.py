@@ -4,7 +4,9 @@
 :class:`LedgerRow` objects for the editions (Excel, Markdown: :mod:`briefing.editions.ledger_xlsx`)
 and :func:`history_lines` tells one project's story in Chinese for ``briefing project``.  A
 project is in year Y's ledger when it was signed or reported in Y; flags are as of the latest
-week of Y that has reports.
+week of Y that has reports.  :meth:`LedgerTable.to_plain` and :meth:`LedgerTable.from_plain`
+carry a table through the workspace cache (:class:`briefing.workspace.cache.Derived`), so an
+unchanged workspace's ledger is not settled again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from decimal import Decimal
 from briefing import fmt
 from briefing.figures.figures import ZERO
 from briefing.figures.ledger import Alert, History, Settled
+from briefing.figures.ledger_view import checked_bool, checked_int, checked_str
 from briefing.report.config import Config
 from briefing.weeks import Week
 
@@ -67,6 +70,54 @@ class LedgerTable:
     years: list[int] = field(default_factory=list)
     """Every year with reports (the ledgers there are)."""
 
+    def to_plain(self) -> tuple:
+        """Strings, numbers, tuples and dicts only (weeks as ``(year, number)``, amounts as text)."""
+        return ((self.year, _plain_week(self.as_of), tuple(_plain_week(w) for w in self.weeks),
+                 tuple(self.years), tuple(_plain_row(row) for row in self.rows)))
+
+    @classmethod
+    def from_plain(cls, data: tuple) -> "LedgerTable":
+        """The inverse of :meth:`to_plain`; raises on anything malformed (a cache miss)."""
+        year, as_of, weeks, years, rows = data
+        return cls(checked_int(year), _week(as_of), [_week(w) for w in weeks], [_read_row(row) for row in rows],
+                   [checked_int(y) for y in years])
+
+
+def _plain_week(week: Week | None) -> tuple | None:
+    return None if week is None else (week.year, week.number)
+
+
+def _week(data: tuple | None) -> Week | None:
+    return None if data is None else Week(checked_int(data[0]), checked_int(data[1]))
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _read_amount(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(checked_str(text))
+
+
+_TEXTS = ("project", "unit", "investor", "industry", "origin", "kind", "signed_on", "ref")
+
+
+def _plain_row(row: LedgerRow) -> tuple:
+    return (tuple(getattr(row, name) for name in _TEXTS), _amount(row.investment), _amount(row.increase),
+            _plain_week(row.signed), _plain_week(row.started), _plain_week(row.producing),
+            tuple((w.year, w.number, str(a)) for w, a in row.funds.items()), str(row.total_funds), row.key,
+            tuple(row.flags))
+
+
+def _read_row(data: tuple) -> LedgerRow:
+    texts, investment, increase, signed, started, producing, funds, total, key, flags = data
+    return LedgerRow(**dict(zip(_TEXTS, map(checked_str, texts), strict=True)), investment=_read_amount(investment),
+                     increase=_read_amount(increase), signed=_week(signed), started=_week(started),
+                     producing=_week(producing),
+                     funds={Week(checked_int(y), checked_int(n)): Decimal(checked_str(a)) for y, n, a in funds},
+                     total_funds=Decimal(checked_str(total)), key=checked_bool(key),
+                     flags=[checked_str(f) for f in flags])
+
 
 def _origin(history: History, config: Config) -> str:
     latest = history.latest()
@@ -76,7 +127,7 @@ def _origin(history: History, config: Config) -> str:
 
 
 def row_of(history: History, year: int | None, config: Config, alerts: list[Alert]) -> LedgerRow:
-    """A project's ledger row (funds of ``year``, or of every year)."""
+    """A project's ledger row (funds of ``year``, or of every year); ``alerts``: its own 督办 flags."""
     latest = history.latest()
     signing = history.signing
     item = latest.item if latest is not None else None
@@ -93,7 +144,7 @@ def row_of(history: History, year: int | None, config: Config, alerts: list[Aler
         increase=sum(increases, ZERO) if increases else None,
         signed=min(signed_weeks) if signed_weeks else None, started=history.first_at("开工"),
         producing=history.first_at("投产"), funds=funds, total_funds=sum(funds.values(), ZERO), key=history.key,
-        flags=[alert.text for alert in alerts if alert.history is history], ref=history.code or history.name)
+        flags=[alert.text for alert in alerts], ref=history.code or history.name)
 
 
 def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -> LedgerTable:
@@ -102,10 +153,13 @@ def ledger_table(ledger: Settled, config: Config, year: int, weeks: set[Week]) -
     in_year = sorted(w for w in weeks if w.year == year)
     as_of = in_year[-1] if in_year else Week(year, 1)
     alerts = ledger.alerts(as_of, config.ledger.overdue_weeks, config.ledger.stale_weeks)
+    flags: dict[int, list[Alert]] = {}  # by project (a list scan per row was quadratic: 10⁴ rows × 10³ alerts)
+    for alert in alerts:
+        flags.setdefault(id(alert.history), []).append(alert)
     rows = []
     for history in ledger.histories:
         if any(e.week.year == year for e in history.signings) or any(r.week.year == year for r in history.reports):
-            rows.append(row_of(history, year, config, alerts))
+            rows.append(row_of(history, year, config, flags.get(id(history), [])))
     return LedgerTable(year, as_of, in_year, rows, sorted({w.year for w in weeks}))
 
 

@@ -19,6 +19,14 @@ the hash of its bytes matches.  The whole cache is dropped when the config, the 
 code or the Python/pydantic version changes.  A missing, stale or damaged cache only means parsing again:
 any error here falls back to reading the files.  SQLite's locking keeps two builds at once safe;
 a database that is locked or cannot be locked (some network shares) means running without it.
+
+Besides the reports, the cache keeps *derived* results (:class:`Derived`): what was computed from
+the whole set of contributions, such as the settled project ledger's figures for a week.  Each is
+keyed by the *state* it was computed from: a hash of every contribution's file path (as the
+loader named it) and content hash, in loading order (:attr:`Derived.state`); with the
+fingerprint (config, code, versions) in the MAC key, any changed, added or removed report, a
+changed config or code makes every derived entry a miss.  Only the current state's entries are
+kept.  Derived payloads are ``marshal``-ed plain data, MAC-checked like the reports.
 """
 
 from __future__ import annotations
@@ -32,8 +40,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, TypeVar
 
-FORMAT = "4"  # 4: contributions carry the ledger's identity data (names, codes, lines)
+if TYPE_CHECKING:
+    from briefing.figures.figures import Deferred
+
+T = TypeVar("T")
+
+FORMAT = "5"  # 4: contributions carry the ledger's identity data (names, codes, lines); 5: derived results
 BATCH = 1000             # entries written per transaction (bounds the memory held)
 RACY_NS = 2_000_000_000  # mtimes this close to the check are not trusted (coarse file-system clocks)
 SECRET_NAME = "cache-key"
@@ -182,12 +196,15 @@ class ReportCache:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self.db.execute(_CREATE_REPORTS)
+        self.db.execute(_CREATE_DERIVED)
         row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is None or row[0] != self.key:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
                 self.db.execute("DROP TABLE IF EXISTS reports")  # its layout may be an older one
+                self.db.execute("DROP TABLE IF EXISTS derived")
                 self.db.execute(_CREATE_REPORTS)
+                self.db.execute(_CREATE_DERIVED)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.key,))
         for path, size, mtime_ns, checked_ns, blob_digest, payload, mac in self.db.execute(
                 "SELECT path, size, mtime_ns, checked_ns, digest, payload, mac FROM reports"):
@@ -212,23 +229,35 @@ class ReportCache:
 
         ``read`` reads the file's bytes (only called when the stat check is not enough).
         """
+        value, raw, _ = self.lookup(path, stat, read)
+        if value is not None:
+            try:
+                return value.contribution(), None
+            except Exception:  # a damaged entry: read the file
+                return None, read()
+        return value, raw
+
+    def lookup(self, path: str, stat: os.stat_result, read) -> tuple[Deferred | None, bytes | None, bytes | None]:
+        """As :meth:`get`, but the contribution is :class:`~briefing.figures.figures.Deferred` (only
+        its unit and week read), and with the content hash of a file taken from the cache."""
         key = str(path)
-        self.seen.add(key)
         entry = self.entries.get(key)
+        if entry is not None:
+            self.seen.add(key)  # only entries can be forgotten (save): a first build keeps no set of every path
         if entry is not None and not self._authentic(key, entry):
             entry = None  # edited or planted: a miss
         if entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns \
                 and stat.st_mtime_ns + RACY_NS < entry.checked_ns:
             report = _decode(entry.payload)
             if report is not None:
-                return report, None
+                return report, None, entry.digest
         raw = read()
         if entry is not None and entry.digest == digest(raw):
             report = _decode(entry.payload)
             if report is not None:
                 self._record(key, stat, entry.digest, entry.payload)
-                return report, None
-        return None, raw
+                return report, None, entry.digest
+        return None, raw, None
 
     def _sign(self, key: str, size: int, mtime_ns: int, checked_ns: int, blob_digest: bytes, payload: bytes) -> bytes:
         mac = self._mac.copy()
@@ -249,12 +278,13 @@ class ReportCache:
         mac = self._sign(key, stat.st_size, stat.st_mtime_ns, checked_ns, blob_digest, payload)
         self.pending.append((key, stat.st_size, stat.st_mtime_ns, checked_ns, blob_digest, payload, mac))
 
-    def put(self, path: str, stat: os.stat_result, raw: bytes, value: object) -> None:
-        """Record what a freshly validated file gave (written by :meth:`save`)."""
-        from briefing.figures.figures import to_plain
+    def put(self, path: str, stat: os.stat_result, raw: bytes, value: object, known: bytes | None = None) -> None:
+        """Record what a freshly validated file gave (written by :meth:`save`); ``known``: the
+        hash of ``raw`` when already made."""
+        from briefing.figures.figures import pack
 
-        payload = marshal.dumps(to_plain(value))  # data only: loading it cannot run code
-        self._record(str(path), stat, digest(raw), payload)
+        payload = pack(value)  # data only: loading it cannot run code
+        self._record(str(path), stat, known or digest(raw), payload)
         if len(self.pending) >= BATCH:
             self.save()
 
@@ -278,6 +308,12 @@ class ReportCache:
         finally:
             self.pending.clear()
 
+    def derived(self, state: bytes) -> Derived | None:
+        """The store of results derived from ``state`` (``None`` when there is no database)."""
+        if self.db is None:
+            return None
+        return Derived(self.path, self.key, self._mac, state)
+
     def close(self) -> None:
         """Close the database."""
         if self.db is not None:
@@ -290,12 +326,82 @@ class ReportCache:
 
 _CREATE_REPORTS = ("CREATE TABLE IF NOT EXISTS reports (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                    " checked_ns INTEGER, digest BLOB, payload BLOB, mac BLOB)")
+_CREATE_DERIVED = "CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, state BLOB, payload BLOB, mac BLOB)"
 
 
-def _decode(payload: bytes) -> object | None:
-    from briefing.figures.figures import from_plain
+class Derived:
+    """Results computed from one state of the workspace's contributions (see the module docstring).
+
+    Made by :meth:`ReportCache.derived` once every file is loaded; opens its own connection
+    when first used (the report cache is closed by then), and never raises: a failure is a miss.
+    """
+
+    def __init__(self, path: Path, key: str, mac, state: bytes):
+        self.path, self.key, self._mac, self.state = path, key, mac, state
+
+    def _sign(self, name: str, payload: bytes) -> bytes:
+        mac = self._mac.copy()
+        mac.update(b"derived\0" + name.encode("utf-8", "surrogatepass") + b"\0" + self.state)  # fixed-length state
+        mac.update(payload)
+        return mac.digest()
+
+    def _connect(self) -> sqlite3.Connection:
+        if os.path.islink(self.path):
+            raise sqlite3.OperationalError("planted link")
+        return sqlite3.connect(self.path, timeout=60, isolation_level=None)
+
+    def get(self, name: str) -> object | None:
+        """The plain data stored under ``name`` for this state, or ``None``."""
+        try:
+            db = self._connect()
+            try:
+                row = db.execute("SELECT state, payload, mac FROM derived WHERE name = ?", (name,)).fetchone()
+            finally:
+                db.close()
+            if row is None or row[0] != self.state or type(row[1]) is not bytes or type(row[2]) is not bytes:
+                return None
+            if not hmac.compare_digest(self._sign(name, row[1]), row[2]):
+                return None  # edited, planted, or from another config or code
+            return marshal.loads(row[1])
+        except Exception:  # a locked, damaged or foreign database, a malformed payload: a miss
+            return None
+
+    def load(self, name: str, read: Callable[[object], T]) -> T | None:
+        """What is stored under ``name`` for this state, turned back into objects by ``read``;
+        ``None`` when absent or when ``read`` finds it malformed (raises)."""
+        plain = self.get(name)
+        if plain is None:
+            return None
+        try:
+            return read(plain)
+        except Exception:  # malformed: the caller computes it again
+            return None
+
+    def put(self, name: str, value: object) -> None:
+        """Store plain data (strings, numbers, tuples, lists, dicts) under ``name`` for this state;
+        entries of other states are dropped."""
+        try:
+            payload = marshal.dumps(value)
+            db = self._connect()
+            try:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                    if row is None or row[0] != self.key:
+                        return  # another config or code owns the cache now
+                    db.execute("DELETE FROM derived WHERE state != ?", (self.state,))
+                    db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
+                               (name, self.state, payload, self._sign(name, payload)))
+            finally:
+                db.close()
+        except Exception:  # read-only, locked, damaged: nothing stored
+            pass
+
+
+def _decode(payload: bytes) -> "Deferred | None":
+    from briefing.figures.figures import unpack
 
     try:
-        return from_plain(marshal.loads(payload))
+        return unpack(payload)
     except Exception:  # a damaged, foreign or incompatible entry is a cache miss
         return None

@@ -6,7 +6,10 @@ mistakes in one run) and flags two files for the same unit and week.  With a sin
 :class:`~briefing.figures.briefing.Tally`, ``briefing status``'s census, :class:`Discard`), each
 valid report is reduced to its contribution and handed over, not kept, so a province's year of
 reports need not be in memory at once; files unchanged since the cache saw them arrive as
-contributions only (see :mod:`briefing.workspace.cache`).
+contributions only (see :mod:`briefing.workspace.cache`), undecoded to a sink that can wait
+(``add_deferred``).  With a cache, the loader also hashes what went into the sink (each file's
+path and content hash): results computed from exactly those contributions are cached under it
+(:attr:`Loaded.derived`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from briefing.weeks import Week
 from briefing.workspace.files import confine
 
 if TYPE_CHECKING:
-    from briefing.workspace.cache import ReportCache
+    from briefing.workspace.cache import Derived, ReportCache
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Loaded:
     files: int = 0
     unread: list[Problem] = field(default_factory=list)
     """Paths that could not be searched or were refused (see :class:`Found`); also in ``problems``."""
+    derived: "Derived | None" = None
+    """Where results computed from exactly these contributions are cached (``None``: no cache);
+    see :class:`briefing.workspace.cache.Derived`."""
 
     def add_unread(self, problems: list[Problem]) -> None:
         """Put the errors of :func:`find_reports` first."""
@@ -76,6 +82,10 @@ class Sink(Protocol):
     def add(self, c: Contribution, report: Report | None, path: str) -> None:
         """One report's contribution; ``report`` is ``None`` when it came from the cache."""
 
+    # A sink may also have ``add_deferred(d: Deferred, path)``: a contribution from the cache
+    # handed over undecoded (:class:`~briefing.figures.figures.Deferred`), for sinks that may
+    # never need more than its unit and week.
+
 
 class Discard:
     """A sink for :func:`load_reports` that keeps nothing (for checking only)."""
@@ -102,6 +112,19 @@ def load_reports(files: Iterable[str | os.PathLike], config: Config, cache: "Rep
     return loaded
 
 
+class _State:
+    """The hash of what went into the sink: each file's path (as named here) and content hash,
+    in order (see :class:`briefing.workspace.cache.Derived`)."""
+
+    def __init__(self) -> None:
+        import hashlib
+
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def add(self, path: str, content: bytes) -> None:
+        self.hash.update(path.encode("utf-8", "surrogatepass") + b"\0" + content)  # content: fixed length
+
+
 @dataclass
 class _File:
     """One file as loaded: a fresh report or a cached contribution, its problems, and what
@@ -113,11 +136,16 @@ class _File:
     root: object = None
     stat: os.stat_result | None = None
     raw: bytes = b""
+    digest: bytes | None = None
+    """The content hash, when the cache knows it."""
 
 
 def _load_reports(files, config: Config, cache, sink) -> Loaded:
+    from briefing.workspace.cache import digest
+
     here = os.getcwd()  # cache keys are absolute paths; joining once is cheaper than abspath
     loaded = Loaded()
+    state = _State() if cache is not None else None
     first_file: dict[tuple[str, Week], str] = {}
     for raw_path in files:
         path = str(raw_path)
@@ -135,16 +163,25 @@ def _load_reports(files, config: Config, cache, sink) -> Loaded:
                 "同一单位同一周只能保留一份，请删除或合并其中一个"))
             continue
         first_file[(unit, week)] = path
+        content = None
+        if state is not None:
+            content = one.digest or digest(one.raw)
+            state.add(path, content)
         if sink is None:
             loaded.reports.append(one.report)
             loaded.paths.append(path)
         elif one.report is None:
-            sink.add(one.cached, None, path)
+            if hasattr(sink, "add_deferred"):
+                sink.add_deferred(one.cached, path)
+            else:
+                sink.add(one.cached.contribution(), None, path)  # MAC-checked bytes this code wrote
         else:
             c = contribution(one.report, one.root)
             sink.add(c, one.report, path)
             if cache is not None and not one.problems:  # files with warnings are read every time
-                cache.put(os.path.join(here, path), one.stat, one.raw, c)
+                cache.put(os.path.join(here, path), one.stat, one.raw, c, content)
+    if state is not None:
+        loaded.derived = cache.derived(state.hash.digest())
     return loaded
 
 
@@ -155,11 +192,11 @@ def _load_one(path: str, key: str, config: Config, cache) -> _File:
         return _File(validate_document(doc, config), None, doc.problems, doc.root)
     try:
         stat = os.stat(path)
-        cached, raw = cache.get(key, stat, lambda: _read(path))
+        cached, raw, known = cache.lookup(key, stat, lambda: _read(path))
     except OSError:
         return _File(problems=read_file(path).problems)  # says why it cannot be read
     if cached is not None:
-        return _File(cached=cached)
+        return _File(cached=cached, digest=known)
     doc = parse_bytes(raw, path)
     report = validate_document(doc, config)
     return _File(report, None, doc.problems, doc.root, stat, raw)
