@@ -157,7 +157,7 @@ def test_the_word_edition_shows_hostile_text_without_markdown_escapes(tmp_path):
 
 def test_where_the_comparison_comes_from_is_noted(small, tmp_path):
     [md, docx] = _build(small, formats=("md", "docx"))
-    note = "注：同比数据来自配置中的去年同期累计数。"
+    note = "注：同比以去年同期累计统计数为基数。"
     assert note in md.read_text(encoding="utf-8")
     assert note in [p.text for p in Document(str(docx)).paragraphs]
     last_year = {f"2022-W0{w}/{u}.yaml": f"unit: {u}\nweek: 2022-W0{w}\nreporter: 某\nprojects:\n"
@@ -165,7 +165,7 @@ def test_where_the_comparison_comes_from_is_noted(small, tmp_path):
                  for w in (1, 2) for u in ("A县", "B县")}
     reports = {k: v for k, v in SMALL_REPORTS.items() if not k.startswith("2022")}
     [md, docx] = _build(write_workspace(tmp_path / "full", reports={**reports, **last_year}), formats=("md", "docx"))
-    note = "注：同比数据来自去年各单位报告。"
+    note = "注：同比以去年同期各单位报送数为基数。"
     assert note in md.read_text(encoding="utf-8")
     assert note in [p.text for p in Document(str(docx)).paragraphs]
 
@@ -215,7 +215,7 @@ def test_small_workspace_figures_in_words(small):
             "区外招商引资项目2个，到位资金1.44亿元，比去年同期下降28.0%，占全州到位资金的74.2%。") in md  # baseline: 4 and 2
     # targets 10 + 0.5, funds 1.815 + 0.125 = 1.94: 18.5%; 15 of 365 days: 4.1%; two ranked units: no ranking said
     assert "全州到位资金完成年度目标的18.5%，超时序进度14.4个百分点。\n" in md
-    assert "\n\n注：同比数据来自配置中的去年同期累计数。\n" in md
+    assert "\n\n注：同比以去年同期累计统计数为基数。\n" in md
     assert "今年以来，全州重点签约项目2个，已开工或投产1个，重点签约项目履约率50.0%。" in md
     assert "本周新开工项目2个、新投产项目1个，其中A县光伏 项目、B县材料厂开工，A县老厂改造投产。" in md  # key signing first
     assert "本周重点签约项目1个：B县风电项目（10亿元）。" in md
